@@ -1,0 +1,151 @@
+"""The REST API (django-ninja), documented at ``/api/docs``.
+
+The GET routes return the same dicts as the cockpit pages' JSON twins; ``POST …/observations`` is
+the JSON submission route for department data officers (all-or-nothing, audited).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema
+from ninja.security import django_auth
+
+from kaifang.accounts.access import access_for, workspaces_for
+from kaifang.catalog.models import Indicator
+from kaifang.cockpit import explorer
+from kaifang.cockpit.views import parse_as_of
+from kaifang.observations import ingest
+from kaifang.observations.query import panel
+from kaifang.regions.models import Region
+
+api = NinjaAPI(
+    title="Kaifang 开放 API",
+    version="1",
+    description="巴中开放合作监测预警平台接口。长格式（SDMX 风格）：indicator, ref_area, time_period, obs_value, "
+    "unit, basis, obs_status。登录后使用（会话认证）。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+class ObservationIn(Schema):
+    indicator: str
+    ref_area: str
+    time_period: str
+    obs_value: float | str
+    unit: str | None = None
+    basis: str | None = None
+    obs_status: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class SubmittedOut(Schema):
+    batch: int | None
+    created: int
+    revised: int
+    unchanged: int
+
+
+class RejectedOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+class ObservationFilter(Schema):
+    indicator: str | None = None
+    ref_area: str | None = None
+    time_period: str | None = None
+    basis: str = "P"
+    as_of: str | None = None
+
+
+@api.get("/workspaces", summary="我的工作区")
+def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": w.code, "name_zh": w.name_zh, "name_en": w.name_en, "sample": w.is_sample}
+        for w in workspaces_for(request.user)
+    ]
+
+
+@api.get("/regions", summary="行政区划（GB/T 2260）")
+def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": r.code,
+            "name_zh": r.name_zh,
+            "name_en": r.name_en,
+            "level": r.level,
+            "parent": r.parent.code if r.parent else None,
+            "aliases": r.aliases,
+        }
+        for r in Region.objects.select_related("parent")
+    ]
+
+
+@api.get("/workspaces/{ws}/cockpit", summary="驾驶舱概览（= /w/{ws}/cockpit.json）")
+def cockpit(request: HttpRequest, ws: str) -> dict[str, Any]:
+    return explorer.overview(access_for(request.user, ws).workspace)
+
+
+@api.get("/workspaces/{ws}/indicators", summary="指标目录（= /w/{ws}/indicators.json）")
+def indicators(request: HttpRequest, ws: str, q: str = "", dimension: str = "") -> dict[str, Any]:
+    return explorer.catalog_listing(access_for(request.user, ws).workspace, q, dimension)
+
+
+@api.get("/workspaces/{ws}/indicators/{code}", summary="指标详情（= /w/{ws}/indicators/{code}.json）")
+def indicator(
+    request: HttpRequest, ws: str, code: str, regions: str = "", basis: str = "P", as_of: str | None = None
+) -> dict[str, Any]:
+    access = access_for(request.user, ws)
+    ind = get_object_or_404(Indicator.objects.select_related("department"), code=code)
+    chosen = [r for r in regions.split(",") if r] or None
+    return explorer.indicator_detail(access.workspace, ind, regions=chosen, basis=basis, as_of=parse_as_of(as_of))
+
+
+@api.get("/workspaces/{ws}/observations", summary="观测值（长格式，最新版本或指定时点版本）")
+def observations(request: HttpRequest, ws: str, filters: Query[ObservationFilter]) -> list[dict[str, Any]]:
+    access = access_for(request.user, ws)
+    df = panel(
+        access.workspace,
+        indicators=[filters.indicator] if filters.indicator else None,
+        regions=[filters.ref_area] if filters.ref_area else None,
+        periods=[filters.time_period] if filters.time_period else None,
+        basis=filters.basis,
+        as_of=parse_as_of(filters.as_of),
+    )
+    return df.rename(columns={"id": "observation"}).to_dict(orient="records")
+
+
+@api.post(
+    "/workspaces/{ws}/observations",
+    response={201: SubmittedOut, 400: RejectedOut, 403: RejectedOut},
+    summary="提交观测值（全部成功或全部不写入）",
+)
+def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> tuple[int, dict[str, Any]]:
+    access = access_for(request.user, ws)
+    if not access.can_write:
+        return 403, {"detail": access.why_not(Indicator(code="*")), "problems": []}
+    try:
+        done = ingest.submit(
+            access.workspace, [r.dict() for r in rows], access=access, user=request.user, kind="api", label="API 提交"
+        )
+    except ingest.PermissionDenied as exc:
+        return 403, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]}
+    except ingest.SubmissionRejected as exc:
+        return 400, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]}
+    return 201, {
+        "batch": done.batch.pk if done.batch else None,
+        "created": done.created,
+        "revised": done.revised,
+        "unchanged": done.unchanged,
+    }

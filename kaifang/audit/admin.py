@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from kaifang.audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "workspace", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type", "workspace")
+    search_fields = ("object_repr", "actor_name", "object_id")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,265 @@
+"""What the cockpit pages show, as plain JSON-safe dicts.
+
+Each page renders one of these and its JSON twin (``….json``) returns the very same dict, so the
+numbers a leader sees and the numbers a program reads cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from django.db.models import Q
+
+from kaifang.accounts.models import Workspace
+from kaifang.catalog.models import Indicator
+from kaifang.core.periods import parse_period, previous, same_period_last_year, yoy
+from kaifang.observations.derive import derived_panel
+from kaifang.observations.models import Observation
+from kaifang.observations.query import panel, vintages
+from kaifang.regions.models import Level, Region
+
+HEADLINE = [
+    "GDP",
+    "TERTIARY_SHARE",
+    "TRADE_TOTAL",
+    "TRADE_DEPENDENCE",
+    "FDI_ACTUAL",
+    "OUT_OF_PROVINCE_FUNDS",
+    "RD_EXPENDITURE",
+    "RD_INTENSITY",
+    "BASE_STATIONS_5G",
+    "AIRPORT_ROUTES",
+    "ECO_REDLINE_SHARE",
+    "SISTER_CITIES",
+]
+
+
+def indicator_meta(i: Indicator) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "name_zh": i.name_zh,
+        "name_en": i.name_en,
+        "unit": i.unit,
+        "frequency": i.frequency,
+        "dimension": i.dimension,
+        "direction": i.direction,
+        "department": i.department.name_zh,
+        "source": i.source,
+        "formula": i.formula or None,
+        "derived": i.is_derived,
+        "notes": i.notes,
+    }
+
+
+def values_for(
+    workspace: Workspace,
+    indicator: Indicator,
+    *,
+    regions: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+    basis: str | None = "P",
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """Stored values, or computed ones for a derived indicator, in the panel layout."""
+    if indicator.is_derived:
+        return derived_panel(workspace, indicator, regions=regions, periods=periods, basis=basis, as_of=as_of)
+    return panel(workspace, indicators=[indicator.code], regions=regions, periods=periods, basis=basis, as_of=as_of)
+
+
+def catalog_listing(workspace: Workspace, q: str = "", dimension: str = "") -> dict[str, Any]:
+    qs = Indicator.objects.select_related("department")
+    if q:
+        qs = qs.filter(
+            Q(code__icontains=q)
+            | Q(name_zh__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(department__name_zh__icontains=q)
+        )
+    if dimension:
+        qs = qs.filter(dimension=dimension)
+    counts = _counts(workspace)
+    return {
+        "workspace": workspace.code,
+        "q": q,
+        "dimension": dimension,
+        "indicators": [{**indicator_meta(i), "observations": counts.get(i.code, 0)} for i in qs],
+    }
+
+
+def _counts(workspace: Workspace) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = (
+        Observation.objects.filter(workspace=workspace, superseded_at__isnull=True)
+        .values("indicator__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["indicator__code"]: r["n"] for r in rows}
+
+
+def _period_key(p: str) -> tuple[Any, ...]:
+    per = parse_period(p)
+    return (per.end, per.start)
+
+
+def growth_table(values: dict[str, float]) -> list[dict[str, Any]]:
+    """同比 and 环比 (%) for one region's series, oldest first."""
+    out = []
+    for p in sorted(values, key=_period_key):
+        per = parse_period(p)
+        last_year = str(same_period_last_year(per))
+        prior = str(previous(per))
+        row = {"time_period": p, "obs_value": values[p], "yoy": yoy(values[p], values.get(last_year))}
+        row["mom"] = yoy(values[p], values.get(prior)) if per.freq != "Y" else None
+        out.append(row)
+    return out
+
+
+def peer_regions(workspace: Workspace) -> list[Region]:
+    """Regions benchmarked against the home region: the prefecture-level cities and municipalities."""
+    return list(Region.objects.filter(Q(level=Level.PREFECTURE) | Q(code="500000")).order_by("code"))
+
+
+def default_regions(workspace: Workspace) -> list[str]:
+    home = workspace.home_region
+    if home is None:
+        return []
+    return [home.code, *home.children.order_by("code").values_list("code", flat=True)]
+
+
+def indicator_detail(
+    workspace: Workspace,
+    indicator: Indicator,
+    *,
+    regions: Sequence[str] | None = None,
+    basis: str = "P",
+    as_of: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Everything the indicator page shows: series per region, growth, peers, vintages."""
+    chosen = list(regions) if regions else default_regions(workspace)
+    names = dict(Region.objects.values_list("code", "name_zh"))
+    df = values_for(workspace, indicator, regions=chosen, basis=basis, as_of=as_of)
+    periods = sorted(df["time_period"].unique().tolist(), key=_period_key) if not df.empty else []
+    series = []
+    for code in chosen:
+        sub = df[df["ref_area"] == code]
+        by_period = dict(zip(sub["time_period"], sub["obs_value"].astype(float), strict=True))
+        series.append({"ref_area": code, "name": names.get(code, code), "data": [by_period.get(p) for p in periods]})
+    home = workspace.home_region.code if workspace.home_region else (chosen[0] if chosen else None)
+    home_values = dict(
+        zip(df.loc[df["ref_area"] == home, "time_period"], df.loc[df["ref_area"] == home, "obs_value"], strict=True)
+    )
+    return {
+        "workspace": workspace.code,
+        "sample": workspace.is_sample,
+        "as_of": as_of.isoformat() if as_of else None,
+        "basis": basis,
+        "indicator": indicator_meta(indicator),
+        "periods": periods,
+        "series": series,
+        "growth": {"ref_area": home, "name": names.get(home or "", ""), "rows": growth_table(home_values)},
+        "peers": peer_comparison(workspace, indicator, home, basis=basis, as_of=as_of),
+        "vintages": vintage_table(workspace, indicator, chosen, basis, as_of)
+        if not indicator.is_derived
+        else lineage_table(df),
+    }
+
+
+def peer_comparison(
+    workspace: Workspace, indicator: Indicator, home: str | None, *, basis: str, as_of: dt.datetime | None
+) -> dict[str, Any]:
+    """The latest period the home region has, ranked across peer cities by the indicator's direction."""
+    peers = peer_regions(workspace)
+    codes = [r.code for r in peers]
+    df = values_for(workspace, indicator, regions=codes, basis=basis, as_of=as_of)
+    if df.empty or home not in set(df["ref_area"]):
+        return {"time_period": None, "rows": []}
+    home_periods = df.loc[df["ref_area"] == home, "time_period"].tolist()
+    latest = max(home_periods, key=_period_key)
+    at = df[df["time_period"] == latest]
+    ascending = indicator.direction == "逆向"
+    at = at.sort_values("obs_value", ascending=ascending)
+    names = {r.code: r.name_zh for r in peers}
+    rows = [
+        {
+            "rank": n + 1,
+            "ref_area": r.ref_area,
+            "name": names.get(r.ref_area, r.ref_area),
+            "obs_value": float(r.obs_value),
+            "home": r.ref_area == home,
+        }
+        for n, r in enumerate(at.itertuples())
+    ]
+    return {"time_period": latest, "rows": rows, "better": "lower" if ascending else "higher"}
+
+
+def vintage_table(
+    workspace: Workspace, indicator: Indicator, regions: Sequence[str], basis: str, as_of: dt.datetime | None
+) -> list[dict[str, Any]]:
+    qs = vintages(workspace, indicator.code).filter(region__code__in=list(regions), basis=basis)
+    if as_of is not None:
+        qs = qs.filter(submitted_at__lte=as_of)
+    return [
+        {
+            "id": o.id,
+            "ref_area": o.region.code,
+            "name": o.region.name_zh,
+            "time_period": o.period,
+            "basis": o.basis,
+            "obs_value": o.value,
+            "unit": o.unit,
+            "obs_status": o.get_status_display(),
+            "source": o.source,
+            "sample": o.is_sample,
+            "submitted_by": o.submitted_by.get_username() if o.submitted_by else "system",
+            "submitted_at": o.submitted_at.isoformat(),
+            "superseded_at": o.superseded_at.isoformat() if o.superseded_at else None,
+            "current": o.superseded_at is None or (as_of is not None and o.superseded_at > as_of),
+        }
+        for o in qs[:2000]
+    ]
+
+
+def lineage_table(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"ref_area": r.ref_area, "time_period": r.time_period, "obs_value": float(r.obs_value), "inputs": r.inputs}
+        for r in df.sort_values(["ref_area", "time_period"]).itertuples()
+    ]
+
+
+def overview(workspace: Workspace) -> dict[str, Any]:
+    """The cockpit's KPI cards: headline indicators of the home region, latest annual value and 同比."""
+    home = workspace.home_region
+    cards = []
+    inds = {i.code: i for i in Indicator.objects.select_related("department").filter(code__in=HEADLINE)}
+    for code in HEADLINE:
+        i = inds.get(code)
+        if i is None or home is None:
+            continue
+        df = values_for(workspace, i, regions=[home.code])
+        annual = {p: float(v) for p, v in zip(df["time_period"], df["obs_value"], strict=True) if len(p) == 4}
+        if not annual:
+            cards.append({**indicator_meta(i), "time_period": None, "obs_value": None, "yoy": None, "trend": []})
+            continue
+        years = sorted(annual)
+        last = years[-1]
+        cards.append(
+            {
+                **indicator_meta(i),
+                "time_period": last,
+                "obs_value": annual[last],
+                "yoy": yoy(annual[last], annual.get(str(int(last) - 1))),
+                "trend": [[y, annual[y]] for y in years],
+            }
+        )
+    return {
+        "workspace": workspace.code,
+        "name": workspace.name_zh,
+        "sample": workspace.is_sample,
+        "home": {"code": home.code, "name": home.name_zh} if home else None,
+        "cards": cards,
+    }

@@ -1,0 +1,26 @@
+"""Number formatting the way official reports write it: thousands separators, 2 decimals, % with sign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def num(value: Any, digits: int = 2) -> str:
+    if value is None or value == "":
+        return "—"
+    v = float(value)
+    if abs(v) >= 1000 or v == int(v):
+        return f"{v:,.{0 if v == int(v) else digits}f}"
+    return f"{v:,.{digits}f}"
+
+
+@register.filter
+def pct(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value):+.1f}%"

@@ -1,0 +1,133 @@
+"""Cockpit pages. Each view reads the request, calls a builder in ``explorer`` and renders it —
+as HTML, or as JSON when the path ends in ``.json`` (the page's JSON twin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from kaifang.accounts.access import access_for, workspaces_for
+from kaifang.audit.models import AuditEntry
+from kaifang.catalog.models import Indicator
+from kaifang.cockpit import explorer
+from kaifang.cockpit.systems import by_key
+from kaifang.regions.models import Region
+
+DIMENSIONS = ["制度型开放", "枢纽经济", "区域协同治理", "要素配置", "生态约束", "风险防控", "基础指标"]
+
+
+def twin(request: HttpRequest, template: str, data: dict[str, Any], fmt: str | None, **extra: Any) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False}, safe=False)
+    return render(request, template, {"data": data, **extra})
+
+
+def parse_as_of(raw: str | None) -> dt.datetime | None:
+    """``?as_of=2024-06-30`` (end of that day) or a full ISO timestamp."""
+    if not raw:
+        return None
+    stamp = parse_datetime(raw)
+    if stamp is None:
+        day = parse_date(raw)
+        if day is None:
+            raise Http404(f"as_of 日期格式错误：{raw}")
+        stamp = dt.datetime.combine(day, dt.time(23, 59, 59, 999999))
+    return timezone.make_aware(stamp) if timezone.is_naive(stamp) else stamp
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    spaces = workspaces_for(request.user)
+    if len(spaces) == 1:
+        return redirect("cockpit", ws=spaces[0].code)
+    return render(request, "cockpit/choose_workspace.html", {"spaces": spaces})
+
+
+@login_required
+def cockpit(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
+    access = access_for(request.user, ws)
+    return twin(
+        request,
+        "cockpit/overview.html",
+        explorer.overview(access.workspace),
+        fmt,
+        workspace=access.workspace,
+        access=access,
+    )
+
+
+@login_required
+def indicators(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
+    access = access_for(request.user, ws)
+    data = explorer.catalog_listing(
+        access.workspace, request.GET.get("q", "").strip(), request.GET.get("dimension", "")
+    )
+    template = "cockpit/_indicator_rows.html" if request.headers.get("HX-Request") else "cockpit/indicators.html"
+    return twin(request, template, data, fmt, workspace=access.workspace, dimensions=DIMENSIONS)
+
+
+@login_required
+def indicator(request: HttpRequest, ws: str, code: str, fmt: str | None = None) -> HttpResponse:
+    access = access_for(request.user, ws)
+    ind = get_object_or_404(Indicator.objects.select_related("department"), code=code)
+    regions = [r for r in request.GET.get("regions", "").split(",") if r] or None
+    basis = request.GET.get("basis", "P") if request.GET.get("basis") in {"P", "YTD"} else "P"
+    as_of = parse_as_of(request.GET.get("as_of"))
+    data = explorer.indicator_detail(access.workspace, ind, regions=regions, basis=basis, as_of=as_of)
+    choices = explorer.default_regions(access.workspace) + [r.code for r in explorer.peer_regions(access.workspace)]
+    region_choices = list(Region.objects.filter(code__in=choices).order_by("code"))
+    chosen = {s["ref_area"] for s in data["series"]}
+    return twin(
+        request,
+        "cockpit/indicator.html",
+        data,
+        fmt,
+        workspace=access.workspace,
+        indicator=ind,
+        region_choices=region_choices,
+        chosen=chosen,
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
+    access = access_for(request.user, ws)
+    if not access.is_admin:
+        return HttpResponse("只有管理员可以查看审计日志 (administrators only)", status=403)
+    entries = AuditEntry.objects.filter(workspace=access.workspace).select_related("actor")[:500]
+    data = {
+        "workspace": ws,
+        "entries": [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "actor": e.actor_name,
+                "action": e.action,
+                "action_zh": e.get_action_display(),
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "object": e.object_repr,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in entries
+        ],
+    }
+    return twin(request, "cockpit/audit.html", data, fmt, workspace=access.workspace)
+
+
+@login_required
+def system(request: HttpRequest, ws: str, key: str) -> HttpResponse:
+    access = access_for(request.user, ws)
+    sys_ = by_key(key)
+    if sys_ is None:
+        raise Http404(key)
+    if sys_.url_name:
+        return redirect(sys_.url_name, ws=ws)
+    return render(request, "cockpit/under_construction.html", {"system": sys_, "workspace": access.workspace})

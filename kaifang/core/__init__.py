@@ -1,0 +1,1 @@
+"""Pure, framework-free building blocks of Kaifang (no Django imports)."""

@@ -1,0 +1,109 @@
+"""Create the demo installation: regions, catalog, two workspaces (巴中, 达州), one user per role, and
+the generated releases submitted through the normal ingest path (so they are validated, versioned
+and audited like any real submission)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from kaifang.accounts.access import Access
+from kaifang.accounts.models import Department, Membership, Role, Workspace
+from kaifang.audit.context import acting_as
+from kaifang.catalog.load import sync_catalog
+from kaifang.catalog.models import Indicator
+from kaifang.demo.generate import generate
+from kaifang.observations import ingest
+from kaifang.observations.models import ImportBatch, Observation
+from kaifang.regions.load import sync_regions
+from kaifang.regions.models import Region
+
+PASSWORD = "kaifang-demo"
+WORKSPACES = [("bazhong", "巴中市", "Bazhong", "511900"), ("dazhou", "达州市", "Dazhou", "511700")]
+USERS = [  # username, workspace, role, department, full name
+    ("admin", "bazhong", Role.ADMIN, None, "平台管理员"),
+    ("analyst", "bazhong", Role.ANALYST, None, "市大数据局分析员"),
+    ("commerce", "bazhong", Role.OFFICER, "commerce", "市商务局数据专员"),
+    ("stats", "bazhong", Role.OFFICER, "stats", "市统计局数据专员"),
+    ("leader", "bazhong", Role.VIEWER, None, "市领导"),
+    ("evaluator", "bazhong", Role.EVALUATOR, None, "第三方评估机构"),
+    ("dazhou", "dazhou", Role.ADMIN, None, "达州市管理员"),
+]
+
+
+def _users() -> dict[str, User]:
+    out = {}
+    for name, ws, role, dept, full in USERS:
+        user, created = User.objects.get_or_create(username=name, defaults={"first_name": full})
+        if created:
+            user.set_password(PASSWORD)
+            user.is_staff = role == Role.ADMIN
+            user.is_superuser = name == "admin"
+            user.save()
+        Membership.objects.update_or_create(
+            user=user,
+            workspace=Workspace.objects.get(code=ws),
+            defaults={"role": role, "department": Department.objects.get(code=dept) if dept else None},
+        )
+        out[name] = user
+    return out
+
+
+def reset() -> None:
+    with transaction.atomic():
+        for code, *_ in WORKSPACES:
+            ws = Workspace.objects.filter(code=code).first()
+            if ws is None:
+                continue
+            Observation.objects.filter(workspace=ws).delete()
+            ImportBatch.objects.filter(workspace=ws).delete()
+            ws.delete()
+
+
+def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
+    """Build the demo; ``progress(n)`` is called after each release. Returns counts per workspace."""
+    sync_regions()
+    sync_catalog()
+    for code, name_zh, name_en, home in WORKSPACES:
+        Workspace.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "home_region": Region.objects.get(code=home),
+                "is_sample": True,
+            },
+        )
+    users = _users()
+    indicators = {i.code: i for i in Indicator.objects.select_related("department")}
+    units = {c: i.unit for c, i in indicators.items()}
+    loader = users["analyst"]
+    counts = {}
+    for code, *_ in WORKSPACES:
+        ws = Workspace.objects.get(code=code)
+        access = Access(ws, Role.ANALYST, None)
+        n = 0
+        with acting_as(loader):
+            for release in generate(units):
+                done = ingest.submit(
+                    ws,
+                    release.rows,
+                    access=access,
+                    user=loader,
+                    kind="demo",
+                    label=release.label,
+                    is_sample=release.is_sample,
+                    submitted_at=release.submitted_at,
+                )
+                n += done.created + done.revised
+                if progress:
+                    progress(1)
+        counts[code] = n
+    return counts
+
+
+def releases_count() -> int:
+    units = dict(Indicator.objects.values_list("code", "unit"))
+    return len(generate(units)) * len(WORKSPACES)

@@ -1,0 +1,33 @@
+"""URL map. Pages live under ``/w/<workspace>/``; each page with numbers has a ``.json`` twin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+
+from kaifang.api import api
+from kaifang.cockpit import views
+
+WS = "w/<slug:ws>"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="cockpit/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path(f"{WS}/", views.cockpit, name="cockpit"),
+    path(f"{WS}/cockpit.json", views.cockpit, {"fmt": "json"}, name="cockpit-json"),
+    path(f"{WS}/indicators/", views.indicators, name="indicators"),
+    path(f"{WS}/indicators.json", views.indicators, {"fmt": "json"}, name="indicators-json"),
+    re_path(
+        r"^w/(?P<ws>[-\w]+)/indicators/(?P<code>[A-Z0-9_]+)\.json$",
+        views.indicator,
+        {"fmt": "json"},
+        name="indicator-json",
+    ),
+    re_path(r"^w/(?P<ws>[-\w]+)/indicators/(?P<code>[A-Z0-9_]+)/$", views.indicator, name="indicator"),
+    path(f"{WS}/audit/", views.audit_log, name="audit"),
+    path(f"{WS}/audit.json", views.audit_log, {"fmt": "json"}, name="audit-json"),
+    path(f"{WS}/systems/<slug:key>/", views.system, name="system"),
+]
