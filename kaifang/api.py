@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.security import django_auth
 
 from kaifang.accounts.access import access_for, workspaces_for
@@ -104,12 +104,21 @@ def indicators(request: HttpRequest, ws: str, q: str = "", dimension: str = "") 
 
 @api.get("/workspaces/{ws}/indicators/{code}", summary="指标详情（= /w/{ws}/indicators/{code}.json）")
 def indicator(
-    request: HttpRequest, ws: str, code: str, regions: str = "", basis: str = "P", as_of: str | None = None
+    request: HttpRequest,
+    ws: str,
+    code: str,
+    regions: str = "",
+    basis: str = "P",
+    freq: str | None = None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
     access = access_for(request.user, ws)
     ind = get_object_or_404(Indicator.objects.select_related("department"), code=code)
     chosen = [r for r in regions.split(",") if r] or None
-    return explorer.indicator_detail(access.workspace, ind, regions=chosen, basis=basis, as_of=parse_as_of(as_of))
+    basis = basis if basis in {"P", "YTD"} else "P"
+    return explorer.indicator_detail(
+        access.workspace, ind, regions=chosen, basis=basis, freq=freq, as_of=parse_as_of(as_of)
+    )
 
 
 @api.get("/workspaces/{ws}/observations", summary="观测值（长格式，最新版本或指定时点版本）")
@@ -131,21 +140,29 @@ def observations(request: HttpRequest, ws: str, filters: Query[ObservationFilter
     response={201: SubmittedOut, 400: RejectedOut, 403: RejectedOut},
     summary="提交观测值（全部成功或全部不写入）",
 )
-def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> Status[dict[str, Any]]:
     access = access_for(request.user, ws)
     if not access.can_write:
-        return 403, {"detail": access.why_not(Indicator(code="*")), "problems": []}
+        return Status(403, {"detail": access.why_not(Indicator(code="*")), "problems": []})
     try:
         done = ingest.submit(
-            access.workspace, [r.dict() for r in rows], access=access, user=request.user, kind="api", label="API 提交"
+            access.workspace,
+            [r.model_dump() for r in rows],
+            access=access,
+            user=request.user,
+            kind="api",
+            label="API 提交",
         )
     except ingest.PermissionDenied as exc:
-        return 403, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]}
+        return Status(403, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]})
     except ingest.SubmissionRejected as exc:
-        return 400, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]}
-    return 201, {
-        "batch": done.batch.pk if done.batch else None,
-        "created": done.created,
-        "revised": done.revised,
-        "unchanged": done.unchanged,
-    }
+        return Status(400, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]})
+    return Status(
+        201,
+        {
+            "batch": done.batch.pk if done.batch else None,
+            "created": done.created,
+            "revised": done.revised,
+            "unchanged": done.unchanged,
+        },
+    )

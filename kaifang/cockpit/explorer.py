@@ -12,10 +12,12 @@ from typing import Any
 
 import pandas as pd
 from django.db.models import Q
+from django.utils import timezone
 
 from kaifang.accounts.models import Workspace
 from kaifang.catalog.models import Indicator
 from kaifang.core.periods import parse_period, previous, same_period_last_year, yoy
+from kaifang.observations.basis import fill_from_other_basis
 from kaifang.observations.derive import derived_panel
 from kaifang.observations.models import Observation
 from kaifang.observations.query import panel, vintages
@@ -27,13 +29,15 @@ HEADLINE = [
     "TRADE_TOTAL",
     "TRADE_DEPENDENCE",
     "FDI_ACTUAL",
-    "OUT_OF_PROVINCE_FUNDS",
-    "RD_EXPENDITURE",
+    "OUT_PROVINCE_FUNDS",
+    "CROSS_BORDER_AGREEMENTS",
+    "RD_SPENDING",
     "RD_INTENSITY",
     "BASE_STATIONS_5G",
-    "AIRPORT_ROUTES",
+    "AIRPORT_ROUTE_CITIES",
+    "LOGISTICS_COST_GDP_RATIO",
     "ECO_REDLINE_SHARE",
-    "SISTER_CITIES",
+    "SISTER_CITY_COUNTRIES",
 ]
 
 
@@ -66,7 +70,19 @@ def values_for(
     """Stored values, or computed ones for a derived indicator, in the panel layout."""
     if indicator.is_derived:
         return derived_panel(workspace, indicator, regions=regions, periods=periods, basis=basis, as_of=as_of)
-    return panel(workspace, indicators=[indicator.code], regions=regions, periods=periods, basis=basis, as_of=as_of)
+    stored = panel(workspace, indicators=[indicator.code], regions=regions, periods=periods, basis=basis, as_of=as_of)
+    if basis is None or indicator.frequency == "年":
+        return stored
+    other = panel(
+        workspace,
+        indicators=[indicator.code],
+        regions=regions,
+        periods=None,
+        basis="YTD" if basis == "P" else "P",
+        as_of=as_of,
+    )
+    filled = fill_from_other_basis(stored, other, basis)
+    return filled if periods is None else filled[filled["time_period"].isin(list(periods))]
 
 
 def catalog_listing(workspace: Workspace, q: str = "", dimension: str = "") -> dict[str, Any]:
@@ -106,16 +122,36 @@ def _period_key(p: str) -> tuple[Any, ...]:
     return (per.end, per.start)
 
 
-def growth_table(values: dict[str, float]) -> list[dict[str, Any]]:
-    """同比 and 环比 (%) for one region's series, oldest first."""
+RATIO_UNITS = {"%", "‰"}
+STATUS_ZH = {"P": "初步", "R": "修订", "F": "正式", "D": "推算"}
+
+
+def change(curr: float | None, prev: float | None, unit: str) -> float | None:
+    """同比/环比 as officials state it: growth in % for amounts, 个百分点 for ratios (% and ‰)."""
+    if curr is None or prev is None:
+        return None
+    return round(curr - prev, 6) if unit in RATIO_UNITS else yoy(curr, prev)
+
+
+def growth_table(values: dict[str, float], unit: str = "") -> list[dict[str, Any]]:
+    """同比 and 环比 for one region's series, oldest first.
+
+    环比 is left empty next to China's combined 1–2月 release: a two-month value has no comparable
+    neighbour (March against January–February, or January–February against December).
+    """
     out = []
     for p in sorted(values, key=_period_key):
         per = parse_period(p)
-        last_year = str(same_period_last_year(per))
-        prior = str(previous(per))
-        row = {"time_period": p, "obs_value": values[p], "yoy": yoy(values[p], values.get(last_year))}
-        row["mom"] = yoy(values[p], values.get(prior)) if per.freq != "Y" else None
-        out.append(row)
+        prior = previous(per)
+        comparable = per.freq != "Y" and not per.is_combined and str(prior) in values
+        out.append(
+            {
+                "time_period": p,
+                "obs_value": values[p],
+                "yoy": change(values[p], values.get(str(same_period_last_year(per))), unit),
+                "mom": change(values[p], values[str(prior)], unit) if comparable else None,
+            }
+        )
     return out
 
 
@@ -131,51 +167,92 @@ def default_regions(workspace: Workspace) -> list[str]:
     return [home.code, *home.children.order_by("code").values_list("code", flat=True)]
 
 
+FREQ_NAMES = {"Y": "年度", "Q": "季度", "M": "月度"}
+
+
+def freq_of(period: str) -> str:
+    """Y, Q or M for a canonical period string (``2024``, ``2024Q1``, ``2024-03``, ``2024-01/02``)."""
+    return "Y" if len(period) == 4 else ("Q" if "Q" in period else "M")
+
+
+def period_freq(periods: pd.Series) -> pd.Series:
+    return periods.map(freq_of)
+
+
 def indicator_detail(
     workspace: Workspace,
     indicator: Indicator,
     *,
     regions: Sequence[str] | None = None,
     basis: str = "P",
+    freq: str | None = None,
     as_of: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything the indicator page shows: series per region, growth, peers, vintages."""
+    """Everything the indicator page shows: series per region, growth, peers, vintages.
+
+    One frequency at a time (a chart never mixes a year with its months): ``freq`` if given, else
+    annual when there are annual values, else the finest frequency present.
+    """
     chosen = list(regions) if regions else default_regions(workspace)
     names = dict(Region.objects.values_list("code", "name_zh"))
     df = values_for(workspace, indicator, regions=chosen, basis=basis, as_of=as_of)
+    freqs = period_freq(df["time_period"]) if not df.empty else pd.Series(dtype=str)
+    available = [f for f in ("Y", "Q", "M") if (freqs == f).any()]
+    if freq not in available:
+        freq = available[0] if available else "Y"
+    df = df[freqs == freq] if not df.empty else df
+    if "derived_from" not in df.columns:
+        df = df.assign(derived_from=None)
     periods = sorted(df["time_period"].unique().tolist(), key=_period_key) if not df.empty else []
     series = []
     for code in chosen:
         sub = df[df["ref_area"] == code]
         by_period = dict(zip(sub["time_period"], sub["obs_value"].astype(float), strict=True))
-        series.append({"ref_area": code, "name": names.get(code, code), "data": [by_period.get(p) for p in periods]})
+        derived = {p for p, d in zip(sub["time_period"], sub["derived_from"], strict=True) if d}
+        series.append(
+            {
+                "ref_area": code,
+                "name": names.get(code, code),
+                "data": [by_period.get(p) for p in periods],
+                "derived_periods": [p for p in periods if p in derived],
+            }
+        )
     home = workspace.home_region.code if workspace.home_region else (chosen[0] if chosen else None)
-    home_values = dict(
-        zip(df.loc[df["ref_area"] == home, "time_period"], df.loc[df["ref_area"] == home, "obs_value"], strict=True)
-    )
+    mine = df[df["ref_area"] == home]
     return {
         "workspace": workspace.code,
         "sample": workspace.is_sample,
         "as_of": as_of.isoformat() if as_of else None,
         "basis": basis,
+        "freq": freq,
+        "frequencies": [{"code": f, "name": FREQ_NAMES[f]} for f in available],
         "indicator": indicator_meta(indicator),
         "periods": periods,
         "series": series,
-        "growth": {"ref_area": home, "name": names.get(home or "", ""), "rows": growth_table(home_values)},
-        "peers": peer_comparison(workspace, indicator, home, basis=basis, as_of=as_of),
-        "vintages": vintage_table(workspace, indicator, chosen, basis, as_of)
+        "growth": {
+            "ref_area": home,
+            "name": names.get(home or "", ""),
+            "change_unit": "个百分点" if indicator.unit in RATIO_UNITS else "%",
+            "rows": growth_table(
+                dict(zip(mine["time_period"], mine["obs_value"].astype(float), strict=True)), indicator.unit
+            ),
+        },
+        "peers": peer_comparison(workspace, indicator, home, basis=basis, freq=freq, as_of=as_of),
+        "vintages": vintage_table(workspace, indicator, chosen, basis, freq, as_of)
         if not indicator.is_derived
         else lineage_table(df),
     }
 
 
 def peer_comparison(
-    workspace: Workspace, indicator: Indicator, home: str | None, *, basis: str, as_of: dt.datetime | None
+    workspace: Workspace, indicator: Indicator, home: str | None, *, basis: str, freq: str, as_of: dt.datetime | None
 ) -> dict[str, Any]:
     """The latest period the home region has, ranked across peer cities by the indicator's direction."""
     peers = peer_regions(workspace)
     codes = [r.code for r in peers]
     df = values_for(workspace, indicator, regions=codes, basis=basis, as_of=as_of)
+    if not df.empty:
+        df = df[period_freq(df["time_period"]) == freq]
     if df.empty or home not in set(df["ref_area"]):
         return {"time_period": None, "rows": []}
     home_periods = df.loc[df["ref_area"] == home, "time_period"].tolist()
@@ -198,35 +275,52 @@ def peer_comparison(
 
 
 def vintage_table(
-    workspace: Workspace, indicator: Indicator, regions: Sequence[str], basis: str, as_of: dt.datetime | None
+    workspace: Workspace,
+    indicator: Indicator,
+    regions: Sequence[str],
+    basis: str,
+    freq: str,
+    as_of: dt.datetime | None,
 ) -> list[dict[str, Any]]:
+    """Every stored vintage of the shown cells, newest first (times in the platform's time zone)."""
     qs = vintages(workspace, indicator.code).filter(region__code__in=list(regions), basis=basis)
     if as_of is not None:
         qs = qs.filter(submitted_at__lte=as_of)
-    return [
-        {
-            "id": o.id,
-            "ref_area": o.region.code,
-            "name": o.region.name_zh,
-            "time_period": o.period,
-            "basis": o.basis,
-            "obs_value": o.value,
-            "unit": o.unit,
-            "obs_status": o.get_status_display(),
-            "source": o.source,
-            "sample": o.is_sample,
-            "submitted_by": o.submitted_by.get_username() if o.submitted_by else "system",
-            "submitted_at": o.submitted_at.isoformat(),
-            "superseded_at": o.superseded_at.isoformat() if o.superseded_at else None,
-            "current": o.superseded_at is None or (as_of is not None and o.superseded_at > as_of),
-        }
-        for o in qs[:2000]
-    ]
+    rows = []
+    for o in qs[:3000]:
+        if freq_of(o.period) != freq:
+            continue
+        rows.append(
+            {
+                "id": o.id,
+                "ref_area": o.region.code,
+                "name": o.region.name_zh,
+                "time_period": o.period,
+                "basis": o.basis,
+                "obs_value": o.value,
+                "unit": o.unit,
+                "obs_status": o.get_status_display(),
+                "source": o.source,
+                "sample": o.is_sample,
+                "submitted_by": o.submitted_by.get_username() if o.submitted_by else "system",
+                "submitted_at": timezone.localtime(o.submitted_at).isoformat(),
+                "superseded_at": timezone.localtime(o.superseded_at).isoformat() if o.superseded_at else None,
+                "current": o.superseded_at is None or (as_of is not None and o.superseded_at > as_of),
+            }
+        )
+    return rows
 
 
 def lineage_table(df: pd.DataFrame) -> list[dict[str, Any]]:
+    names = dict(Region.objects.values_list("code", "name_zh"))
     return [
-        {"ref_area": r.ref_area, "time_period": r.time_period, "obs_value": float(r.obs_value), "inputs": r.inputs}
+        {
+            "ref_area": r.ref_area,
+            "name": names.get(r.ref_area, r.ref_area),
+            "time_period": r.time_period,
+            "obs_value": float(r.obs_value),
+            "inputs": r.inputs,
+        }
         for r in df.sort_values(["ref_area", "time_period"]).itertuples()
     ]
 
@@ -241,18 +335,22 @@ def overview(workspace: Workspace) -> dict[str, Any]:
         if i is None or home is None:
             continue
         df = values_for(workspace, i, regions=[home.code])
-        annual = {p: float(v) for p, v in zip(df["time_period"], df["obs_value"], strict=True) if len(p) == 4}
+        df = df[df["time_period"].str.len() == 4]
+        annual = dict(zip(df["time_period"], df["obs_value"].astype(float), strict=True))
+        status = dict(zip(df["time_period"], df["obs_status"], strict=True))
+        card = {**indicator_meta(i), "change_unit": "个百分点" if i.unit in RATIO_UNITS else "%"}
         if not annual:
-            cards.append({**indicator_meta(i), "time_period": None, "obs_value": None, "yoy": None, "trend": []})
+            cards.append({**card, "time_period": None, "obs_value": None, "obs_status": None, "yoy": None, "trend": []})
             continue
         years = sorted(annual)
         last = years[-1]
         cards.append(
             {
-                **indicator_meta(i),
+                **card,
                 "time_period": last,
                 "obs_value": annual[last],
-                "yoy": yoy(annual[last], annual.get(str(int(last) - 1))),
+                "obs_status": STATUS_ZH.get(status[last], status[last]),
+                "yoy": change(annual[last], annual.get(str(int(last) - 1)), i.unit),
                 "trend": [[y, annual[y]] for y in years],
             }
         )

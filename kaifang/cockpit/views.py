@@ -79,7 +79,8 @@ def indicator(request: HttpRequest, ws: str, code: str, fmt: str | None = None) 
     regions = [r for r in request.GET.get("regions", "").split(",") if r] or None
     basis = request.GET.get("basis", "P") if request.GET.get("basis") in {"P", "YTD"} else "P"
     as_of = parse_as_of(request.GET.get("as_of"))
-    data = explorer.indicator_detail(access.workspace, ind, regions=regions, basis=basis, as_of=as_of)
+    freq = request.GET.get("freq") or None
+    data = explorer.indicator_detail(access.workspace, ind, regions=regions, basis=basis, freq=freq, as_of=as_of)
     choices = explorer.default_regions(access.workspace) + [r.code for r in explorer.peer_regions(access.workspace)]
     region_choices = list(Region.objects.filter(code__in=choices).order_by("code"))
     chosen = {s["ref_area"] for s in data["series"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -24,3 +25,13 @@ def pct(value: Any) -> str:
     if value is None:
         return "—"
     return f"{float(value):+.1f}%"
+
+
+@register.filter
+def change(value: Any, unit: str = "%") -> str:
+    """A 同比/环比 change: ``+5.6%`` for growth rates, ``+0.65个百分点`` for ratios."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{float(value):+.1f}%"
+    return f"{float(value):+.2f}{gettext(unit)}"

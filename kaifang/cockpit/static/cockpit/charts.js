@@ -21,7 +21,14 @@
       grid: { left: 60, right: 24, top: 40, bottom: 48 },
       xAxis: { type: "category", data: data.periods },
       yAxis: { type: "value", name: unit, scale: true },
-      series: data.series.map((s) => ({ name: s.name, type: "line", data: s.data, connectNulls: false, symbolSize: 5 })),
+      series: data.series.map((s) => {
+        const derived = new Set(s.derived_periods || []);
+        return {
+          name: s.name, type: "line", connectNulls: false, symbolSize: 5,
+          // values derived from the other basis (当月 ↔ 累计) are drawn hollow
+          data: s.data.map((v, i) => (derived.has(data.periods[i]) ? { value: v, symbol: "emptyCircle", symbolSize: 8 } : v)),
+        };
+      }),
     });
     window.addEventListener("resize", () => chart.resize());
   }
@@ -35,7 +42,7 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       grid: { left: 120, right: 40, top: 10, bottom: 24 },
       xAxis: { type: "value", name: data.indicator.unit },
-      yAxis: { type: "category", data: rows.map((r) => r.rank + ". " + r.name) },
+      yAxis: { type: "category", data: rows.map((r) => r.rank + ". " + r.name), axisLabel: { interval: 0, fontSize: 11 } },
       series: [{
         type: "bar",
         name: data.peers.time_period,
