@@ -6,22 +6,33 @@ the JSON submission route for department data officers (all-or-nothing, audited)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from kaifang.accounts.access import access_for, workspaces_for
 from kaifang.catalog.models import Indicator
 from kaifang.cockpit import explorer
-from kaifang.cockpit.views import parse_as_of
+from kaifang.cockpit.views import audit_entries, parse_as_of
 from kaifang.observations import ingest
 from kaifang.observations.query import panel
 from kaifang.regions.models import Region
 
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 as it is (亿元, not \\u4ebf\\u5143), like the pages' JSON twins."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="Kaifang 开放 API",
     version="1",
     description="巴中开放合作监测预警平台接口。长格式（SDMX 风格）：indicator, ref_area, time_period, obs_value, "
@@ -69,6 +80,19 @@ class ObservationFilter(Schema):
     as_of: str | None = None
 
 
+def checked_basis(basis: str) -> str:
+    if basis not in {"P", "YTD"}:
+        raise HttpError(400, f"basis 应为 P（当期）或 YTD（累计），而不是 {basis!r}")
+    return basis
+
+
+def checked_as_of(raw: str | None) -> dt.datetime | None:
+    try:
+        return parse_as_of(raw)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
 @api.get("/workspaces", summary="我的工作区")
 def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
     return [
@@ -87,6 +111,7 @@ def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
             "level": r.level,
             "parent": r.parent.code if r.parent else None,
             "aliases": r.aliases,
+            "former_codes": r.former_codes,
         }
         for r in Region.objects.select_related("parent")
     ]
@@ -115,9 +140,8 @@ def indicator(
     access = access_for(request.user, ws)
     ind = get_object_or_404(Indicator.objects.select_related("department"), code=code)
     chosen = [r for r in regions.split(",") if r] or None
-    basis = basis if basis in {"P", "YTD"} else "P"
     return explorer.indicator_detail(
-        access.workspace, ind, regions=chosen, basis=basis, freq=freq, as_of=parse_as_of(as_of)
+        access.workspace, ind, regions=chosen, basis=checked_basis(basis), freq=freq, as_of=checked_as_of(as_of)
     )
 
 
@@ -129,8 +153,8 @@ def observations(request: HttpRequest, ws: str, filters: Query[ObservationFilter
         indicators=[filters.indicator] if filters.indicator else None,
         regions=[filters.ref_area] if filters.ref_area else None,
         periods=[filters.time_period] if filters.time_period else None,
-        basis=filters.basis,
-        as_of=parse_as_of(filters.as_of),
+        basis=checked_basis(filters.basis),
+        as_of=checked_as_of(filters.as_of),
     )
     return df.rename(columns={"id": "observation"}).to_dict(orient="records")
 
@@ -166,3 +190,11 @@ def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> Status[d
             "unchanged": done.unchanged,
         },
     )
+
+
+@api.get("/workspaces/{ws}/audit", summary="审计日志（管理员；= /w/{ws}/audit.json）")
+def audit(request: HttpRequest, ws: str) -> dict[str, Any]:
+    access = access_for(request.user, ws)
+    if not access.is_admin:
+        raise HttpError(403, "只有管理员可以查看审计日志 (administrators only)")
+    return audit_entries(access.workspace)

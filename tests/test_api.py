@@ -99,3 +99,21 @@ def test_openapi_documents_every_route(platform):
         "/api/workspaces/{ws}/cockpit",
     } <= set(schema["paths"])
     assert client_for(platform, "admin").get("/api/docs").status_code == 200
+
+
+def test_reads_answer_400_for_a_malformed_as_of_or_basis_and_keep_chinese_unescaped(platform):
+    c = client_for(platform, "leader")
+    assert c.get(URL, {"as_of": "去年"}).status_code == 400
+    assert c.get(URL, {"basis": "当月"}).status_code == 400
+    assert c.get("/w/bazhong/indicators/GDP/", {"as_of": "2024-13-45"}).status_code == 400
+    body = c.get("/api/workspaces/bazhong/indicators/GDP").content.decode()
+    assert "亿元" in body and "\\u4ebf" not in body
+
+
+def test_as_of_a_date_means_the_end_of_that_day(platform):
+    import datetime as dt
+
+    from kaifang.cockpit.views import parse_as_of
+
+    end = parse_as_of("2025-06-30")
+    assert end is not None and end.date() == dt.date(2025, 6, 30) and (end.hour, end.minute) == (23, 59)

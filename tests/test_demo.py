@@ -106,3 +106,11 @@ def test_demo_load_builds_two_isolated_workspaces_with_history(db):
 
     with pytest.raises(Http404):
         access_for(User.objects.get(username="dazhou"), "bazhong")
+
+    from kaifang.accounts.models import Membership
+    from kaifang.audit.models import AuditEntry
+    from kaifang.demo.load import reset
+
+    reset()
+    assert not Workspace.objects.exists() and not Membership.objects.exists()
+    assert AuditEntry.objects.filter(action="delete", object_type="accounts.Membership").count() == 7

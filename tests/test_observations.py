@@ -58,7 +58,7 @@ def test_revision_without_status_is_marked_revised(platform):
 def test_identical_resubmission_writes_nothing(platform):
     submit(platform, "stats", [gdp(870.51)], at=T1)
     done = submit(platform, "stats", [gdp(870.51)], at=T2)
-    assert (done.created, done.revised, done.unchanged) == (0, 0, 1)
+    assert (done.batch, done.created, done.revised, done.unchanged) == (None, 0, 0, 1)
     assert Observation.objects.count() == 1
     assert AuditEntry.objects.filter(object_type="observations.ImportBatch").count() == 1
 

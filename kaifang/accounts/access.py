@@ -17,7 +17,7 @@ from django.http import Http404
 from kaifang.accounts.models import Membership, Role, Workspace
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from kaifang.catalog.models import Indicator
 
@@ -52,7 +52,7 @@ class Access:
         )
 
 
-def workspaces_for(user: AbstractBaseUser | AnonymousUser) -> list[Workspace]:
+def workspaces_for(user: User | AnonymousUser) -> list[Workspace]:
     if not user.is_authenticated:
         return []
     if user.is_superuser:
@@ -60,7 +60,7 @@ def workspaces_for(user: AbstractBaseUser | AnonymousUser) -> list[Workspace]:
     return list(Workspace.objects.filter(memberships__user=user).order_by("code"))
 
 
-def access_for(user: AbstractBaseUser | AnonymousUser, workspace_code: str) -> Access:
+def access_for(user: User | AnonymousUser, workspace_code: str) -> Access:
     """The user's access to a workspace, or 404 when they have none."""
     if not user.is_authenticated:
         raise Http404("未登录")

@@ -36,12 +36,12 @@ def sync_catalog(path: Path | str = SHIPPED_CATALOG) -> dict[str, int]:
     catalog = read_catalog(path)
     depts = {d.code: d for d in Department.objects.all()}
     for d in catalog.departments:
-        obj = depts.get(d.code)
-        if obj is None:
+        dept = depts.get(d.code)
+        if dept is None:
             depts[d.code] = Department.objects.create(code=d.code, name_zh=d.name_zh, name_en=d.name_en)
-        elif (obj.name_zh, obj.name_en) != (d.name_zh, d.name_en):
-            obj.name_zh, obj.name_en = d.name_zh, d.name_en
-            obj.save()
+        elif (dept.name_zh, dept.name_en) != (d.name_zh, d.name_en):
+            dept.name_zh, dept.name_en = d.name_zh, d.name_en
+            dept.save()
     existing = {i.code: i for i in Indicator.objects.all()}
     created = updated = 0
     for pos, spec in enumerate(catalog.indicators):

@@ -133,17 +133,18 @@ def change(curr: float | None, prev: float | None, unit: str) -> float | None:
     return round(curr - prev, 6) if unit in RATIO_UNITS else yoy(curr, prev)
 
 
-def growth_table(values: dict[str, float], unit: str = "") -> list[dict[str, Any]]:
+def growth_table(values: dict[str, float], unit: str = "", *, year_to_date: bool = False) -> list[dict[str, Any]]:
     """同比 and 环比 for one region's series, oldest first.
 
     环比 is left empty next to China's combined 1–2月 release: a two-month value has no comparable
-    neighbour (March against January–February, or January–February against December).
+    neighbour (March against January–February, or January–February against December), and for
+    累计 values (1–5月 against 1–4月 is not a change of anything).
     """
     out = []
     for p in sorted(values, key=_period_key):
         per = parse_period(p)
         prior = previous(per)
-        comparable = per.freq != "Y" and not per.is_combined and str(prior) in values
+        comparable = per.freq != "Y" and not per.is_combined and not year_to_date and str(prior) in values
         out.append(
             {
                 "time_period": p,
@@ -234,7 +235,9 @@ def indicator_detail(
             "name": names.get(home or "", ""),
             "change_unit": "个百分点" if indicator.unit in RATIO_UNITS else "%",
             "rows": growth_table(
-                dict(zip(mine["time_period"], mine["obs_value"].astype(float), strict=True)), indicator.unit
+                dict(zip(mine["time_period"], mine["obs_value"].astype(float), strict=True)),
+                indicator.unit,
+                year_to_date=basis == "YTD",
             ),
         },
         "peers": peer_comparison(workspace, indicator, home, basis=basis, freq=freq, as_of=as_of),

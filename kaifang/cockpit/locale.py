@@ -24,7 +24,10 @@ class ChineseFirstLocaleMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the thread serves the next request with a clean slate
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

@@ -7,12 +7,14 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from kaifang.accounts.access import access_for, workspaces_for
+from kaifang.accounts.models import Workspace
 from kaifang.audit.models import AuditEntry
 from kaifang.catalog.models import Indicator
 from kaifang.cockpit import explorer
@@ -29,15 +31,17 @@ def twin(request: HttpRequest, template: str, data: dict[str, Any], fmt: str | N
 
 
 def parse_as_of(raw: str | None) -> dt.datetime | None:
-    """``?as_of=2024-06-30`` (end of that day) or a full ISO timestamp."""
+    """``?as_of=2024-06-30`` means the end of that day (platform time zone); a full ISO timestamp is exact."""
     if not raw:
         return None
-    stamp = parse_datetime(raw)
-    if stamp is None:
-        day = parse_date(raw)
-        if day is None:
-            raise Http404(f"as_of 日期格式错误：{raw}")
+    day = parse_date(raw) if len(raw) == 10 else None
+    if day is not None:
         stamp = dt.datetime.combine(day, dt.time(23, 59, 59, 999999))
+    else:
+        parsed = parse_datetime(raw)
+        if parsed is None:
+            raise ValueError(f"as_of 日期格式错误：{raw}（应为 2024-06-30 或 ISO 时间戳）")
+        stamp = parsed
     return timezone.make_aware(stamp) if timezone.is_naive(stamp) else stamp
 
 
@@ -78,7 +82,10 @@ def indicator(request: HttpRequest, ws: str, code: str, fmt: str | None = None) 
     ind = get_object_or_404(Indicator.objects.select_related("department"), code=code)
     regions = [r for r in request.GET.get("regions", "").split(",") if r] or None
     basis = request.GET.get("basis", "P") if request.GET.get("basis") in {"P", "YTD"} else "P"
-    as_of = parse_as_of(request.GET.get("as_of"))
+    try:
+        as_of = parse_as_of(request.GET.get("as_of"))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
     freq = request.GET.get("freq") or None
     data = explorer.indicator_detail(access.workspace, ind, regions=regions, basis=basis, freq=freq, as_of=as_of)
     choices = explorer.default_regions(access.workspace) + [r.code for r in explorer.peer_regions(access.workspace)]
@@ -96,18 +103,15 @@ def indicator(request: HttpRequest, ws: str, code: str, fmt: str | None = None) 
     )
 
 
-@login_required
-def audit_log(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
-    access = access_for(request.user, ws)
-    if not access.is_admin:
-        return HttpResponse("只有管理员可以查看审计日志 (administrators only)", status=403)
-    entries = AuditEntry.objects.filter(workspace=access.workspace).select_related("actor")[:500]
-    data = {
-        "workspace": ws,
+def audit_entries(workspace: Workspace, limit: int = 500) -> dict[str, Any]:
+    """The newest audit entries of a workspace (administrators only; checked by the callers)."""
+    entries = AuditEntry.objects.filter(workspace=workspace).select_related("actor")[:limit]
+    return {
+        "workspace": workspace.code,
         "entries": [
             {
                 "id": e.id,
-                "at": e.at.isoformat(),
+                "at": timezone.localtime(e.at).isoformat(),
                 "actor": e.actor_name,
                 "action": e.action,
                 "action_zh": e.get_action_display(),
@@ -120,7 +124,14 @@ def audit_log(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResp
             for e in entries
         ],
     }
-    return twin(request, "cockpit/audit.html", data, fmt, workspace=access.workspace)
+
+
+@login_required
+def audit_log(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
+    access = access_for(request.user, ws)
+    if not access.is_admin:
+        return HttpResponse("只有管理员可以查看审计日志 (administrators only)", status=403)
+    return twin(request, "cockpit/audit.html", audit_entries(access.workspace), fmt, workspace=access.workspace)
 
 
 @login_required

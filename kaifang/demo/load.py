@@ -59,6 +59,9 @@ def reset() -> None:
                 continue
             Observation.objects.filter(workspace=ws).delete()
             ImportBatch.objects.filter(workspace=ws).delete()
+            # memberships first: their audit entries must not point at a workspace deleted in the same step
+            for m in Membership.objects.filter(workspace=ws):
+                m.delete()
             ws.delete()
 
 

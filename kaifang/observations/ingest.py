@@ -18,11 +18,11 @@ the submission with the before/after of every revised cell.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,44 +31,11 @@ from kaifang.accounts.access import Access
 from kaifang.accounts.models import Workspace
 from kaifang.audit.log import record
 from kaifang.catalog.models import Indicator
-from kaifang.core.periods import PeriodError, parse_period
-from kaifang.core.units import UnitError, conversion_factor, normalize_unit
-from kaifang.observations.models import Basis, ImportBatch, Observation, Status
-from kaifang.regions.matching import AmbiguousRegion, UnknownRegion
+from kaifang.observations.models import ImportBatch, Observation, Status
+from kaifang.observations.validate import COLUMNS, KEY, Problem, as_frame, validate
 from kaifang.regions.models import Region
-from kaifang.regions.registry import matcher
 
-COLUMNS = ["indicator", "ref_area", "time_period", "obs_value", "unit", "basis", "obs_status", "source", "note"]
-REQUIRED = ["indicator", "ref_area", "time_period", "obs_value"]
-KEY = ["indicator_id", "region_id", "period", "basis"]
-FREQ_ALLOWED = {"月": {"M", "Q", "Y"}, "季": {"Q", "Y"}, "年": {"Y"}}
-BASIS_WORDS = {
-    "": "P",
-    "P": "P",
-    "当期": "P",
-    "当月": "P",
-    "当季": "P",
-    "本期": "P",
-    "本月": "P",
-    "YTD": "YTD",
-    "累计": "YTD",
-    "1-本月累计": "YTD",
-    "本年累计": "YTD",
-}
-STATUS_WORDS = {"P": "P", "初步": "P", "初值": "P", "R": "R", "修订": "R", "F": "F", "正式": "F", "终值": "F"}
 AUDIT_DETAIL_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located problem in a submission (row = the input row label, 1-based for files)."""
-
-    row: Any
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}: {self.message}"
 
 
 class SubmissionRejected(ValueError):
@@ -92,147 +59,6 @@ class Submitted:
     revised: int = 0
     unchanged: int = 0
     ids: list[int] = field(default_factory=list)
-
-
-def as_frame(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Rows as a DataFrame with every column of :data:`COLUMNS` (index = row labels, 1-based)."""
-    df = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    if not isinstance(rows, pd.DataFrame):
-        df.index = range(1, len(df) + 1)
-    for col in COLUMNS:
-        if col not in df.columns:
-            df[col] = None
-    return df
-
-
-def _region_ids(codes: pd.Series, problems: list[Problem]) -> pd.Series:
-    known = dict(Region.objects.values_list("code", "id"))
-    resolved: dict[Any, int | None] = {}
-    for raw in codes.dropna().unique():
-        text = str(raw).strip()
-        if text in known:
-            resolved[raw] = known[text]
-            continue
-        try:
-            resolved[raw] = known.get(matcher().match(text).code)
-        except (UnknownRegion, AmbiguousRegion) as exc:
-            resolved[raw] = None
-            resolved[("why", raw)] = str(exc)  # type: ignore[index]
-    ids = codes.map(lambda c: resolved.get(c))
-    for label, raw in codes[ids.isna()].items():
-        why = resolved.get(("why", raw)) if raw is not None else "缺少地区代码 (missing ref_area)"  # type: ignore[call-overload]
-        problems.append(Problem(label, "ref_area", str(why or f"未知地区 {raw}")))
-    return ids
-
-
-def validate(
-    df: pd.DataFrame, access: Access, indicators: Mapping[str, Indicator] | None = None
-) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
-    """Check a submission; returns (clean rows, data problems, permission problems)."""
-    problems: list[Problem] = []
-    denied: list[Problem] = []
-    if indicators is None:
-        indicators = {i.code: i for i in Indicator.objects.select_related("department")}
-    out = pd.DataFrame(index=df.index)
-
-    for col in REQUIRED:
-        for label in df.index[df[col].isna()]:
-            problems.append(Problem(label, col, "必填项为空 (required value is missing)"))
-
-    codes = df["indicator"].astype("string").str.strip()
-    ind = codes.map(lambda c: indicators.get(c) if isinstance(c, str) else None)
-    for label, code in codes[ind.isna() & codes.notna()].items():
-        problems.append(Problem(label, "indicator", f"未知指标 {code} (unknown indicator)"))
-    derived = ind.map(lambda i: bool(i is not None and i.formula))
-    for label, i in ind[derived].items():
-        problems.append(Problem(label, "indicator", f"{i.code} 是派生指标，由公式计算，不能直接提交"))
-    out["indicator_id"] = ind.map(lambda i: i.pk if i is not None else None)
-
-    for i in {i for i in ind.dropna()}:
-        if not access.can_write_indicator(i):
-            for label in ind.index[ind == i]:
-                denied.append(Problem(label, "indicator", access.why_not(i)))
-
-    out["region_id"] = _region_ids(df["ref_area"], problems)
-
-    parsed: dict[Any, Any] = {}
-    for raw in df["time_period"].dropna().unique():
-        try:
-            parsed[raw] = parse_period(str(raw))
-        except PeriodError as exc:
-            parsed[raw] = exc
-    per = df["time_period"].map(lambda r: parsed.get(r))
-    freq_ok: dict[tuple[Any, Any], bool] = {}
-    for label, p in per.items():
-        if isinstance(p, Exception):
-            problems.append(Problem(label, "time_period", str(p)))
-            continue
-        i = ind[label]
-        if p is None or i is None:
-            continue
-        k = (i.frequency, p.freq)
-        if k not in freq_ok:
-            freq_ok[k] = p.freq in FREQ_ALLOWED.get(i.frequency, set())
-        if not freq_ok[k]:
-            problems.append(
-                Problem(label, "time_period", f"{i.code} 为{i.frequency}度指标，不接受时期 {p} (frequency mismatch)")
-            )
-    good_per = per.map(lambda p: p if p is not None and not isinstance(p, Exception) else None)
-    out["period"] = good_per.map(lambda p: str(p) if p is not None else None)
-    out["period_end"] = good_per.map(lambda p: p.end if p is not None else None)
-
-    values = pd.to_numeric(df["obs_value"], errors="coerce")
-    bad_value = df["obs_value"].notna() & (values.isna() | ~values.map(lambda v: math.isfinite(v) if v == v else False))
-    for label in df.index[bad_value]:
-        problems.append(Problem(label, "obs_value", f"不是有效数值：{df.at[label, 'obs_value']!r} (not a number)"))
-
-    units = df["unit"].where(df["unit"].notna(), None)
-    factor = pd.Series(1.0, index=df.index)
-    orig_unit = pd.Series("", index=df.index, dtype=object)
-    cache: dict[tuple[Any, str], float | str] = {}
-    for label, u in units.items():
-        i = ind[label]
-        if i is None:
-            continue
-        if u is None or str(u).strip() == "":
-            orig_unit[label] = i.unit
-            continue
-        key = (u, i.unit)
-        if key not in cache:
-            try:
-                cache[key] = conversion_factor(normalize_unit(str(u)), i.unit)
-            except UnitError as exc:
-                cache[key] = str(exc)
-        f = cache[key]
-        if isinstance(f, str):
-            problems.append(Problem(label, "unit", f))
-        else:
-            factor[label] = f
-            orig_unit[label] = normalize_unit(str(u))
-    out["original_value"] = values
-    out["original_unit"] = orig_unit
-    out["value"] = values * factor
-    out["unit"] = ind.map(lambda i: i.unit if i is not None else "")
-
-    basis = df["basis"].fillna("").astype(str).str.strip().map(lambda b: BASIS_WORDS.get(b))
-    for label in df.index[basis.isna()]:
-        problems.append(Problem(label, "basis", f"口径应为 当期/当月 或 累计，而不是 {df.at[label, 'basis']!r}"))
-    out["basis"] = basis
-    status = df["obs_status"].fillna("").astype(str).str.strip().map(lambda s: STATUS_WORDS.get(s, "?" if s else ""))
-    for label in df.index[status == "?"]:
-        problems.append(Problem(label, "obs_status", f"状态应为 初步/修订/正式，而不是 {df.at[label, 'obs_status']!r}"))
-    out["status"] = status
-    out["source"] = df["source"].fillna("").astype(str).str.slice(0, 200)
-    out["note"] = df["note"].fillna("").astype(str).str.slice(0, 300)
-
-    complete = out[KEY].notna().all(axis=1)
-    dup = out[complete].duplicated(KEY, keep="first")
-    first_of = out[complete].reset_index().groupby(KEY, sort=False)["index"].first()
-    for label in dup[dup].index:
-        k = tuple(out.loc[label, KEY])
-        problems.append(Problem(label, "time_period", f"与第{first_of.loc[k]}行重复（同一指标、地区、时期、口径）"))
-    problems.sort(key=lambda p: (str(type(p.row)), p.row))
-    return out, problems, denied
 
 
 def submit(
@@ -275,9 +101,10 @@ def submit(
         )
         writes = merged[~same].copy()
         revised = writes[writes["prev_id"].notna()]
-        writes["status"] = writes["status"].where(
-            writes["status"] != "", writes["prev_id"].map(lambda p: Status.PRELIMINARY if p != p else Status.REVISED)
-        )
+        default = np.where(writes["prev_id"].isna(), Status.PRELIMINARY.value, Status.REVISED.value)
+        writes["status"] = writes["status"].where(writes["status"] != "", default)
+        if writes.empty:  # nothing new: no batch, no audit entry, nothing written
+            return Submitted(None, unchanged=int(same.sum()))
         batch = ImportBatch.objects.create(
             workspace=workspace,
             kind=kind,
@@ -356,9 +183,8 @@ def _insert(
     ops = connection.ops
     at = ops.adapt_datetimefield_value(now)
     uid = user.pk if getattr(user, "pk", None) else None
-    period_end = (
-        writes["period_end"].map(ops.adapt_datefield_value) if connection.vendor == "sqlite" else writes["period_end"]
-    )
+    ends = {d: ops.adapt_datefield_value(d) for d in writes["period_end"].unique()}
+    period_end = writes["period_end"].map(ends)
     orig = writes["original_value"].astype(object).where(writes["original_value"].notna(), None)
     cols = [
         [workspace.pk] * n,
@@ -447,4 +273,4 @@ def _audit(
     )
 
 
-__all__ = ["COLUMNS", "Basis", "PermissionDenied", "Problem", "SubmissionRejected", "Submitted", "submit", "validate"]
+__all__ = ["COLUMNS", "PermissionDenied", "Problem", "SubmissionRejected", "Submitted", "submit", "validate"]

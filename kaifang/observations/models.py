@@ -63,9 +63,20 @@ class Observation(models.Model):
     source = models.CharField("来源", max_length=200, blank=True)
     is_sample = models.BooleanField("示例数据", default=False)
     note = models.CharField("备注", max_length=300, blank=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # batch and submitted_by are assigned by the platform, never by the submitter, and are the same for
+    # every row of a batch; a database-level check per row would only double the cost of bulk loads
+    # (deletes stay PROTECTed by the ORM).
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     submitted_at = models.DateTimeField("提交时间")
     superseded_at = models.DateTimeField("被替代时间", null=True, blank=True)

@@ -11,18 +11,27 @@ raises :class:`AmbiguousRegion` (pass ``within=`` an ancestor code to choose).
 
 The shipped list, ``data/regions.csv``, covers 四川省 (all 21 prefecture-level divisions),
 重庆市, 陕西省 with 西安/汉中/安康, and 巴中's five county-level units.
+
+The records and the CSV reader live in :mod:`kaifang.regions.records`, the name folding and
+suffix rules in :mod:`kaifang.regions.names`; import the public names from this module.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from kaifang.regions.names import CJK, MIN_SHORT, code_like, name_key, short_en, short_name, short_zh
+from kaifang.regions.records import (
+    DEFAULT_PATH,
+    LEVELS,
+    PROVINCE_PREFIXES,
+    RegionRecord,
+    load_regions,
+    validate_code,
+)
 
 __all__ = [
     "DEFAULT_PATH",
@@ -38,140 +47,6 @@ __all__ = [
     "load_regions",
     "validate_code",
 ]
-
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "regions.csv"
-"""The shipped region list."""
-
-LEVELS = ("province", "prefecture", "county")
-"""省级 / 地级 / 县级. Municipalities (直辖市, e.g. 重庆市) are ``province``."""
-
-# fmt: off
-PROVINCE_PREFIXES = frozenset(
-    {
-        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
-        "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
-        "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
-    }
-)
-"""The first two digits of the 34 province-level divisions (省级行政区) in GB/T 2260."""
-
-CSV_COLUMNS = ("code", "name_zh", "name_en", "level", "parent_code", "aliases", "former_codes")
-
-# The 55 minority nationalities, for stripping "…族自治州/县" (阿坝藏族羌族自治州 → 阿坝).
-# Longest first, so that 土家 is tried before 土.
-_MINORITIES = (
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满",
-    "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤",
-    "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔",
-    "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克",
-    "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
-    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
-)
-# fmt: on
-_ETHNIC = tuple(sorted(_MINORITIES, key=len, reverse=True))
-_AUTONOMOUS = ("自治州", "自治县", "自治旗", "自治区")
-# Generic suffixes of administrative names, longest first.
-_ZH_SUFFIXES = ("特别行政区", "地区", "林区", "省", "市", "州", "区", "县", "盟", "旗")
-_EN_SUFFIX = re.compile(r"\s+(?:autonomous\s+)?(?:city|district|county|province|municipality|prefecture|region|area)$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_IGNORED = re.compile(r"[\s'’`\-‐‑–—·.]+")
-_MIN_SHORT = 2  # a short name must keep at least two characters (理县 does not become 理)
-
-
-# ---------------------------------------------------------------------------
-# records
-
-
-@dataclass(frozen=True)
-class RegionRecord:
-    """One administrative division (行政区划).
-
-    ``code`` is the 6-digit GB/T 2260 code; ``parent_code`` is ``None`` for province-level
-    units; ``aliases`` are old or short names (曾用名/简称, e.g. 巴中地区 for 巴中市);
-    ``former_codes`` are codes this unit used before (513700 for 巴中市).
-    """
-
-    code: str
-    name_zh: str
-    name_en: str
-    level: str
-    parent_code: str | None
-    aliases: tuple[str, ...] = ()
-    former_codes: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        return f"{self.name_zh} ({self.code})"
-
-
-def validate_code(code: object) -> bool:
-    """True when ``code`` is a 6-digit GB/T 2260 code whose province part (first two digits) exists.
-
-    Only the form is checked, not that the unit exists today: ``513700`` (the former 巴中地区)
-    is valid, ``991900`` and ``5119`` are not.
-    """
-    return (
-        isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit() and code[:2] in PROVINCE_PREFIXES
-    )
-
-
-def _split(cell: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (cell or "").split("|") if part.strip())
-
-
-def load_regions(path: str | Path | None = None) -> list[RegionRecord]:
-    """Read a region CSV (default: the shipped ``data/regions.csv``).
-
-    Columns: ``code,name_zh,name_en,level,parent_code,aliases,former_codes``; aliases and
-    former codes are ``|``-separated. Raises ``ValueError`` naming the file and line for a bad
-    code, level, duplicate, or a parent that is not in the file.
-    """
-    source = Path(path) if path is not None else DEFAULT_PATH
-    records: list[RegionRecord] = []
-    seen: dict[str, int] = {}
-    with source.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{source}: missing columns {', '.join(missing)}")
-        for row in reader:
-            line = reader.line_num
-            where = f"{source}:{line}"
-            code = (row["code"] or "").strip()
-            if not validate_code(code):
-                raise ValueError(f"{where}: invalid GB/T 2260 code {code!r}")
-            if code in seen:
-                raise ValueError(f"{where}: duplicate code {code} (first on line {seen[code]})")
-            seen[code] = line
-            level = (row["level"] or "").strip()
-            if level not in LEVELS:
-                raise ValueError(f"{where}: level {level!r} is not one of {', '.join(LEVELS)}")
-            parent = (row["parent_code"] or "").strip() or None
-            if parent is not None and not validate_code(parent):
-                raise ValueError(f"{where}: invalid parent_code {parent!r}")
-            former = _split(row["former_codes"])
-            for fc in former:
-                if not validate_code(fc):
-                    raise ValueError(f"{where}: invalid former code {fc!r}")
-            name_zh = (row["name_zh"] or "").strip()
-            if not name_zh:
-                raise ValueError(f"{where}: empty name_zh")
-            records.append(
-                RegionRecord(
-                    code=code,
-                    name_zh=name_zh,
-                    name_en=(row["name_en"] or "").strip(),
-                    level=level,
-                    parent_code=parent,
-                    aliases=_split(row["aliases"]),
-                    former_codes=former,
-                )
-            )
-    for rec in records:
-        if rec.parent_code is not None and rec.parent_code not in seen:
-            raise ValueError(
-                f"{source}:{seen[rec.code]}: parent_code {rec.parent_code} of {rec.code} is not in the file"
-            )
-    return records
 
 
 # ---------------------------------------------------------------------------
@@ -204,66 +79,6 @@ class AmbiguousRegion(LookupError):
             + ", ".join(str(c) for c in self.candidates)
             + " — give the code or within=<ancestor code>"
         )
-
-
-# ---------------------------------------------------------------------------
-# normalisation
-
-
-def _norm(text: str) -> str:
-    """NFKC (full-width → half-width, U+3000 → space), case-fold, drop spaces/apostrophes/hyphens."""
-    return _IGNORED.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def _short_zh(name: str) -> str | None:
-    """巴中市 → 巴中, 阿坝藏族羌族自治州 → 阿坝, 巴中地区 → 巴中; None when nothing sensible is left."""
-    s = name
-    for suffix in _AUTONOMOUS:
-        if s.endswith(suffix):
-            s = s[: -len(suffix)]
-            stripped = True
-            while stripped:
-                stripped = False
-                for eth in _ETHNIC:
-                    tail = eth + "族"
-                    if s.endswith(tail) and len(s) - len(tail) >= _MIN_SHORT:
-                        s = s[: -len(tail)]
-                        stripped = True
-                        break
-            break
-    else:
-        for suffix in _ZH_SUFFIXES:
-            if s.endswith(suffix) and len(s) - len(suffix) >= _MIN_SHORT:
-                s = s[: -len(suffix)]
-                break
-    return s if s != name and len(s) >= _MIN_SHORT else None
-
-
-def _short_en(name: str) -> str | None:
-    """'Bazhou District' → 'bazhou'; 'Liangshan Yi Autonomous Prefecture' → 'liangshan'."""
-    s = unicodedata.normalize("NFKC", name).casefold().strip()
-    s = re.sub(r"\s+", " ", s)
-    s = s.split(" ", 1)[0] if " autonomous " in f" {s} " else _EN_SUFFIX.sub("", s)
-    s = _norm(s)
-    return s if s and s != _norm(name) else None
-
-
-def _short(name: str) -> str | None:
-    return _short_zh(_norm(name)) if _CJK.search(name) else _short_en(name)
-
-
-_CODE = re.compile(r"(\d+)(?:\.0+)?")
-
-
-def _code_like(text: str) -> str | None:
-    """'511900', '511900.0' (an Excel number) or the 12-digit 统计用区划代码 '511900000000' → '511900'."""
-    m = _CODE.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if m is None or not m.group(1).isascii():
-        return None
-    digits = m.group(1)
-    if len(digits) == 12 and digits.endswith("000000"):
-        return digits[:6]
-    return digits
 
 
 # ---------------------------------------------------------------------------
@@ -313,21 +128,21 @@ class RegionMatcher:
                 self._former.setdefault(fc, set()).add(rec.code)
             official = [rec.name_zh] + ([rec.name_en] if rec.name_en else [])
             for name in [*official, *rec.aliases]:
-                self._add(self._exact, _norm(name), rec.code)
-                self._add(self._display, _norm(name), rec.code)
+                self._add(self._exact, name_key(name), rec.code)
+                self._add(self._display, name_key(name), rec.code)
             for name in official:
-                short = _short(name)
+                short = short_name(name)
                 if short:
                     self._add(self._short_official, short, rec.code)
                     self._add(self._display, short, rec.code)
             for name in rec.aliases:
-                short = _short(name)
+                short = short_name(name)
                 if short:
                     self._add(self._short_alias, short, rec.code)
             for name in [rec.name_zh, *rec.aliases]:
-                if _CJK.search(name):
-                    self._add(self._prefixes, _norm(name), rec.code)
-                    short = _short_zh(_norm(name))
+                if CJK.search(name):
+                    self._add(self._prefixes, name_key(name), rec.code)
+                    short = short_zh(name_key(name))
                     if short:
                         self._add(self._prefixes, short, rec.code)
 
@@ -410,10 +225,10 @@ class RegionMatcher:
             raise UnknownRegion(repr(text), within=within)
         if within is not None:
             self.get(within)
-        key = _norm(text)
+        key = name_key(text)
         if not key:
             raise UnknownRegion(text, within=within)
-        code = _code_like(text)
+        code = code_like(text)
         if code is not None:
             return self._match_code(text, code, within)
         found = self._match_name(text, key, within)
@@ -433,7 +248,7 @@ class RegionMatcher:
 
     def _match_name(self, text: str, key: str, within: str | None) -> RegionRecord | None:
         tiers = [self._exact.get(key), self._short_official.get(key), self._short_alias.get(key)]
-        short = _short_zh(key) if _CJK.search(key) else _short_en(text)
+        short = short_zh(key) if CJK.search(key) else short_en(text)
         if short:
             tiers += [self._short_official.get(short), self._short_alias.get(short), self._exact.get(short)]
         for codes in tiers:
@@ -445,12 +260,12 @@ class RegionMatcher:
 
     def _match_compound(self, text: str, key: str, within: str | None) -> RegionRecord | None:
         """四川省巴中市南江县: peel a known ancestor name off the front and match the rest inside it."""
-        if not _CJK.search(key):
+        if not CJK.search(key):
             return None
         heads = sorted((p for p in self._prefixes if key.startswith(p)), key=len, reverse=True)
         for head in heads:
             rest = key[len(head) :]
-            if len(rest) < _MIN_SHORT:
+            if len(rest) < MIN_SHORT:
                 continue
             for code in sorted(self._prefixes[head]):
                 if within is not None and not (self.is_within(code, within) or self.is_within(within, code)):
@@ -479,7 +294,7 @@ class RegionMatcher:
 
     def suggest(self, text: str, *, within: str | None = None, n: int = 3) -> list[RegionRecord]:
         """Up to ``n`` regions whose names are close to ``text`` (difflib), best first."""
-        key = _norm(text)
+        key = name_key(text)
         close = difflib.get_close_matches(key, list(self._display), n=n * 4, cutoff=0.5)
         out: list[RegionRecord] = []
         for k in close:

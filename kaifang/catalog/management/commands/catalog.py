@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kaifang.catalog.load import SHIPPED_CATALOG, sync_catalog
+from kaifang.catalog.load import SHIPPED_CATALOG, CatalogInvalid, sync_catalog
 from kaifang.catalog.schema import export_rows, load_catalog
 
 EXPORT_FIELDS = [
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         check.add_argument("file", nargs="?", default=str(SHIPPED_CATALOG))
         export = sub.add_parser("export", help="导出目录")
         export.add_argument("--format", choices=["json", "csv"], default="json")
-        export.add_argument("--file", default=str(SHIPPED_CATALOG))
+        export.add_argument("file", nargs="?", default=str(SHIPPED_CATALOG))
         load = sub.add_parser("load", help="把目录文件载入数据库")
         load.add_argument("file", nargs="?", default=str(SHIPPED_CATALOG))
 
@@ -62,5 +62,10 @@ class Command(BaseCommand):
                 writer.writeheader()
                 writer.writerows(rows)
         elif action == "load":
-            counts = sync_catalog(opts["file"])
+            try:
+                counts = sync_catalog(opts["file"])
+            except CatalogInvalid as exc:
+                for issue in exc.issues:
+                    self.stderr.write(f"{opts['file']}: {issue}")
+                raise CommandError(f"目录校验未通过，未载入：{len(exc.issues)} 个问题") from None
             self.stdout.write(f"目录已载入：新增 {counts['created']}，更新 {counts['updated']}，共 {counts['total']}")
