@@ -123,7 +123,7 @@ def _period_key(p: str) -> tuple[Any, ...]:
 
 
 RATIO_UNITS = {"%", "‰"}
-STATUS_ZH = {"P": "初步", "R": "修订", "F": "正式", "D": "推算"}
+STATUS_ZH = {"P": "初步", "R": "修订", "F": "正式", "D": "推算", "C": "计算"}  # D: from the other basis
 
 
 def change(curr: float | None, prev: float | None, unit: str) -> float | None:
@@ -352,7 +352,7 @@ def overview(workspace: Workspace) -> dict[str, Any]:
                 **card,
                 "time_period": last,
                 "obs_value": annual[last],
-                "obs_status": STATUS_ZH.get(status[last], status[last]),
+                "obs_status": None if i.is_derived else STATUS_ZH.get(status[last], status[last]),
                 "yoy": change(annual[last], annual.get(str(int(last) - 1)), i.unit),
                 "trend": [[y, annual[y]] for y in years],
             }

@@ -72,7 +72,7 @@ def derived_panel(
     out = values.rename("obs_value").reset_index()
     out.insert(0, "indicator", indicator.code)
     out["unit"] = indicator.unit
-    out["obs_status"] = "D"
+    out["obs_status"] = "C"  # computed from the formula (see inputs for the inputs' own status)
     out["id"] = None
     lineage = ids.loc[values.index, used]
     inputs_values = wide.loc[values.index, used]

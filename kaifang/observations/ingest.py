@@ -85,7 +85,14 @@ def submit(
 
     with transaction.atomic():
         current = _current_cells(workspace, clean)
-        merged = clean.reset_index(names="_row").merge(current, on=KEY, how="left")
+        if current.empty:  # a first load: no cell has a predecessor
+            merged = clean.reset_index(names="_row")
+            merged["prev_id"] = np.nan
+            merged["prev_value"] = np.nan
+            merged["prev_status"] = None
+            merged["prev_at"] = pd.Series(pd.NaT, index=merged.index, dtype="datetime64[ns, UTC]")
+        else:
+            merged = clean.reset_index(names="_row").merge(current, on=KEY, how="left")
         has_prev = merged["prev_id"].notna()
         if (merged.loc[has_prev, "prev_at"] > now).any():
             raise SubmissionRejected(
@@ -152,25 +159,10 @@ def _current_cells(workspace: Workspace, clean: pd.DataFrame) -> pd.DataFrame:
     return cur
 
 
-INSERT_COLUMNS = [
-    "workspace_id",
-    "indicator_id",
-    "region_id",
-    "period",
-    "period_end",
-    "basis",
-    "value",
-    "unit",
-    "original_value",
-    "original_unit",
-    "status",
-    "source",
-    "is_sample",
-    "note",
-    "batch_id",
-    "submitted_by_id",
-    "submitted_at",
-]
+ROW_COLUMNS = [
+    "indicator_id", "region_id", "period", "period_end", "basis", "value", "unit", "original_value",
+    "original_unit", "status", "source", "note",
+]  # fmt: skip
 
 
 def _insert(
@@ -179,15 +171,13 @@ def _insert(
     """The fast path: one COPY on PostgreSQL, one executemany on SQLite — no model objects."""
     if writes.empty:
         return
-    n = len(writes)
     ops = connection.ops
     at = ops.adapt_datetimefield_value(now)
     uid = user.pk if getattr(user, "pk", None) else None
     ends = {d: ops.adapt_datefield_value(d) for d in writes["period_end"].unique()}
     period_end = writes["period_end"].map(ends)
     orig = writes["original_value"].astype(object).where(writes["original_value"].notna(), None)
-    cols = [
-        [workspace.pk] * n,
+    per_row = [
         writes["indicator_id"].tolist(),
         writes["region_id"].tolist(),
         writes["period"].tolist(),
@@ -199,23 +189,26 @@ def _insert(
         writes["original_unit"].tolist(),
         writes["status"].tolist(),
         writes["source"].tolist(),
-        [is_sample] * n,
         writes["note"].tolist(),
-        [batch.pk] * n,
-        [uid] * n,
-        [at] * n,
     ]
+    per_batch = {"workspace_id": workspace.pk, "is_sample": is_sample, "batch_id": batch.pk,
+                 "submitted_by_id": uid, "submitted_at": at}  # fmt: skip
+    columns = [*ROW_COLUMNS, *per_batch]
     table = Observation._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in zip(*cols, strict=True):
-                    copy.write_row(row)
+            constant = tuple(per_batch.values())
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in zip(*per_row, strict=True):
+                    copy.write_row(row + constant)
         else:
-            marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
-            sql = f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) VALUES ({marks})"
-            cursor.executemany(sql, list(zip(*cols, strict=True)))
+            # the per-batch values are bound once, as SQL literals, instead of once per row: only
+            # integers, a boolean and the timestamp formatted by Django above — no submitted text
+            literals = [str(int(v)) if v is not None else "NULL" for v in list(per_batch.values())[:4]]
+            literals.append("'" + str(at).replace("'", "") + "'")
+            marks = ", ".join(["%s"] * len(ROW_COLUMNS) + literals)
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            cursor.executemany(sql, zip(*per_row, strict=True))
 
 
 def _audit(

@@ -86,7 +86,9 @@ class Observation(models.Model):
         verbose_name_plural = "观测值"
         indexes = [
             models.Index(
-                fields=["workspace", "indicator", "region", "period", "basis", "submitted_at"],
+                # the vintages of a cell sit together; basis and submitted_at are filtered in place
+                # (a cell has a handful of vintages), which keeps the index lean for bulk loads
+                fields=["workspace", "indicator", "region", "period"],
                 name="obs_vintage_idx",
             ),
         ]

@@ -55,8 +55,13 @@ def as_frame(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _text(col: pd.Series) -> pd.Series:
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip()
+def _text(col: pd.Series, max_length: int | None = None) -> pd.Series:
+    """A column as stripped text ("" for missing), stripping each distinct value once."""
+    if col.isna().all():
+        return pd.Series("", index=col.index, dtype=object)
+    uniq = col.dropna().unique()
+    stripped = {u: str(u).strip()[:max_length] for u in uniq}
+    return col.map(stripped).fillna("").astype(object)
 
 
 def _report(problems: list[Problem], mask: pd.Series, column: str, message: pd.Series | str) -> None:
@@ -190,8 +195,8 @@ def validate(
     if out["status"].isna().any():
         _report(problems, out["status"].isna(), "obs_status", "状态应为 初步/修订/正式，而不是 " + status_text)
     out["status"] = out["status"].fillna("")
-    out["source"] = _text(df["source"]).str.slice(0, 200)
-    out["note"] = _text(df["note"]).str.slice(0, 300)
+    out["source"] = _text(df["source"], 200)
+    out["note"] = _text(df["note"], 300)
 
     complete = out[KEY].notna().all(axis=1)
     dup = out[complete].duplicated(KEY, keep="first")
