@@ -7,8 +7,10 @@ the JSON submission route for department data officers (all-or-nothing, audited)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
@@ -20,6 +22,7 @@ from kaifang.accounts.access import access_for, workspaces_for
 from kaifang.catalog.models import Indicator
 from kaifang.cockpit import explorer
 from kaifang.cockpit.views import audit_entries, parse_as_of
+from kaifang.collection.models import IdempotentRequest
 from kaifang.observations import ingest
 from kaifang.observations.query import panel
 from kaifang.regions.models import Region
@@ -161,35 +164,44 @@ def observations(request: HttpRequest, ws: str, filters: Query[ObservationFilter
 
 @api.post(
     "/workspaces/{ws}/observations",
-    response={201: SubmittedOut, 400: RejectedOut, 403: RejectedOut},
-    summary="提交观测值（全部成功或全部不写入）",
+    response={201: SubmittedOut, 400: RejectedOut, 403: RejectedOut, 409: RejectedOut},
+    summary="提交观测值（全部成功或全部不写入；可带 Idempotency-Key 安全重试）",
 )
 def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> Status[dict[str, Any]]:
+    """A JSON batch. With an ``Idempotency-Key`` header a retry of the same body gets the first answer
+    again and writes nothing; the same key with a different body is refused (409)."""
     access = access_for(request.user, ws)
     if not access.can_write:
         return Status(403, {"detail": access.why_not(Indicator(code="*")), "problems": []})
+    key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    body = hashlib.sha256(request.body).hexdigest()
+    if key:
+        prior = IdempotentRequest.objects.filter(workspace=access.workspace, user=request.user, key=key).first()
+        if prior is not None:
+            if prior.body_sha256 != body:
+                return Status(409, {"detail": f"Idempotency-Key {key} 已用于内容不同的请求", "problems": []})
+            return Status(prior.status, prior.response)
     try:
-        done = ingest.submit(
-            access.workspace,
-            [r.model_dump() for r in rows],
-            access=access,
-            user=request.user,
-            kind="api",
-            label="API 提交",
-        )
+        with transaction.atomic():
+            status, answer = _ingest(access, request.user, [r.model_dump() for r in rows])
+            if key:
+                IdempotentRequest.objects.create(workspace=access.workspace, user=request.user, key=key,
+                                                 body_sha256=body, status=status, response=answer)  # fmt: skip
+    except IntegrityError:  # the same key raced in from a parallel retry, which won
+        return Status(409, {"detail": f"Idempotency-Key {key} 的请求正在处理或已处理", "problems": []})
+    return Status(status, answer)
+
+
+def _ingest(access: Any, user: Any, rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    try:
+        done = ingest.submit(access.workspace, rows, access=access, user=user, kind="api", label="API 提交")
     except ingest.PermissionDenied as exc:
-        return Status(403, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]})
+        return 403, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]}
     except ingest.SubmissionRejected as exc:
-        return Status(400, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]})
-    return Status(
-        201,
-        {
-            "batch": done.batch.pk if done.batch else None,
-            "created": done.created,
-            "revised": done.revised,
-            "unchanged": done.unchanged,
-        },
-    )
+        return 400, {"detail": str(exc), "problems": [p.__dict__ for p in exc.problems]}
+    answer = {"batch": done.batch.pk if done.batch else None, "created": done.created, "revised": done.revised,
+              "unchanged": done.unchanged}  # fmt: skip
+    return 201, answer
 
 
 @api.get("/workspaces/{ws}/audit", summary="审计日志（管理员；= /w/{ws}/audit.json）")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kaifang.regions",
     "kaifang.catalog",
     "kaifang.observations",
+    "kaifang.collection",
     "kaifang.cockpit",
     "kaifang.demo",
 ]

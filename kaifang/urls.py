@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 
 from kaifang.api import api
 from kaifang.cockpit import views
+from kaifang.collection import views as collection
 
 WS = "w/<slug:ws>"
 
@@ -30,4 +31,13 @@ urlpatterns = [
     path(f"{WS}/audit/", views.audit_log, name="audit"),
     path(f"{WS}/audit.json", views.audit_log, {"fmt": "json"}, name="audit-json"),
     path(f"{WS}/systems/<slug:key>/", views.system, name="system"),
+    path(f"{WS}/collection/", collection.submissions, name="collection"),
+    path(f"{WS}/collection.json", collection.submissions, {"fmt": "json"}, name="collection-json"),
+    path(f"{WS}/collection/upload/", collection.upload, name="collection-upload"),
+    path(f"{WS}/collection/board/", collection.board, name="collection-board"),
+    path(f"{WS}/collection/board.json", collection.board, {"fmt": "json"}, name="collection-board-json"),
+    path(f"{WS}/collection/<int:pk>/", collection.submission, name="submission"),
+    path(f"{WS}/collection/<int:pk>.json", collection.submission, {"fmt": "json"}, name="submission-json"),
+    path(f"{WS}/collection/<int:pk>/submit/", collection.submit, name="submission-submit"),
+    path(f"{WS}/collection/<int:pk>/review/", collection.review, name="submission-review"),
 ]

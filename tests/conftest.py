@@ -34,8 +34,14 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 is slow on purpose; fixtures create many users. test_accounts checks Argon2 itself."""
+def _fast_password_hashing(request):  # type: ignore[no-untyped-def]
+    """Argon2 is slow on purpose; fixtures create many users. test_accounts checks Argon2 itself.
+
+    Pure tests also run without pytest-django (``-p no:django``), hence no hard ``settings`` fixture.
+    """
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

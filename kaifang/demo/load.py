@@ -104,7 +104,34 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
                 if progress:
                     progress(1)
         counts[code] = n
+        _duties(ws)
+    _pending_submission(Workspace.objects.get(code="bazhong"), users)
     return counts
+
+
+def _duties(ws: Workspace) -> None:
+    """报送日历: every department with monthly indicators reports by the 10th (统计局 by the 15th)."""
+    from kaifang.collection.models import ReportingDuty
+
+    depts = Department.objects.filter(indicators__frequency="月", indicators__formula="").distinct()
+    for dept in depts:
+        ReportingDuty.objects.get_or_create(workspace=ws, department=dept,
+                                            defaults={"due_day": 15 if dept.code == "stats" else 10})  # fmt: skip
+
+
+def _pending_submission(ws: Workspace, users: dict[str, User]) -> None:
+    """One department return waiting for review, so the workflow has something to show."""
+    from kaifang.collection import workflow
+
+    officer = users["commerce"]
+    rows = "指标代码,地区代码,时期,数值,单位,口径,状态,来源\n" + "".join(
+        f"FDI_ACTUAL,{r},2026-10,{v},万美元,当月,初步,市商务局月报（示例数据）\n"
+        for r, v in [("511900", 68.0), ("511902", 31.0), ("511921", 12.5)]
+    )
+    access = Access(ws, Role.OFFICER, officer.memberships.get(workspace=ws).department_id)
+    sub = workflow.upload(ws, access, officer, "2026年10月实际利用外资月报.csv", rows.encode("utf-8"))
+    if sub.state == "uploaded" and not sub.errors:
+        workflow.submit(sub, access, officer)
 
 
 def releases_count() -> int:

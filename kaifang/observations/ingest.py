@@ -18,7 +18,7 @@ the submission with the before/after of every revised cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +71,12 @@ def submit(
     label: str = "",
     is_sample: bool = False,
     submitted_at: dt.datetime | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Submitted:
-    """Validate and store a submission atomically. Raises SubmissionRejected or PermissionDenied."""
+    """Validate and store a submission atomically. Raises SubmissionRejected or PermissionDenied.
+
+    ``progress(n)`` is called as rows are written (for CLI progress bars and job pages).
+    """
     df = as_frame(rows)
     clean, problems, denied = validate(df, access)
     if denied:
@@ -125,7 +129,7 @@ def submit(
             ids = revised["prev_id"].astype("int64").tolist()
             for start in range(0, len(ids), 900):
                 Observation.objects.filter(id__in=ids[start : start + 900]).update(superseded_at=now)
-        _insert(workspace, writes, batch, user, now, is_sample)
+        _insert(workspace, writes, batch, user, now, is_sample, progress)
         new_ids = (
             list(Observation.objects.filter(batch=batch).order_by("id").values_list("id", flat=True))
             if len(writes) <= AUDIT_DETAIL_LIMIT
@@ -166,7 +170,13 @@ ROW_COLUMNS = [
 
 
 def _insert(
-    workspace: Workspace, writes: pd.DataFrame, batch: ImportBatch, user: Any, now: dt.datetime, is_sample: bool
+    workspace: Workspace,
+    writes: pd.DataFrame,
+    batch: ImportBatch,
+    user: Any,
+    now: dt.datetime,
+    is_sample: bool,
+    progress: Callable[[int], object] | None = None,
 ) -> None:
     """The fast path: one COPY on PostgreSQL, one executemany on SQLite — no model objects."""
     if writes.empty:
@@ -199,8 +209,11 @@ def _insert(
         if connection.vendor == "postgresql":
             constant = tuple(per_batch.values())
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in zip(*per_row, strict=True):
-                    copy.write_row(row + constant)
+                for start, chunk in _chunks(per_row):
+                    for row in chunk:
+                        copy.write_row(row + constant)
+                    if progress:
+                        progress(start)
         else:
             # the per-batch values are bound once, as SQL literals, instead of once per row: only
             # integers, a boolean and the timestamp formatted by Django above — no submitted text
@@ -208,7 +221,18 @@ def _insert(
             literals.append("'" + str(at).replace("'", "") + "'")
             marks = ", ".join(["%s"] * len(ROW_COLUMNS) + literals)
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            cursor.executemany(sql, zip(*per_row, strict=True))
+            for start, chunk in _chunks(per_row):
+                cursor.executemany(sql, chunk)
+                if progress:
+                    progress(start)
+
+
+def _chunks(columns: list[list[Any]], size: int = 100_000) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    """Rows in chunks, as (rows in this chunk, rows) — so long loads can report progress."""
+    n = len(columns[0])
+    for start in range(0, n, size):
+        chunk = list(zip(*(c[start : start + size] for c in columns), strict=True))
+        yield len(chunk), chunk
 
 
 def _audit(

@@ -34,8 +34,9 @@ def panel(
     periods: Sequence[str] | None = None,
     basis: str | None = "P",
     as_of: dt.datetime | None = None,
+    with_source: bool = False,
 ) -> pd.DataFrame:
-    """A long (SDMX-style) table of the values in force, filtered by codes."""
+    """A long (SDMX-style) table of the values in force, filtered by codes (+ source, note)."""
     qs = in_force(workspace, as_of)
     if indicators is not None:
         qs = qs.filter(indicator__code__in=list(indicators))
@@ -45,10 +46,12 @@ def panel(
         qs = qs.filter(period__in=list(periods))
     if basis is not None:
         qs = qs.filter(basis=basis)
-    rows = qs.order_by().values_list(
-        "indicator__code", "region__code", "period", "basis", "value", "unit", "status", "id"
-    )
-    return pd.DataFrame(list(rows), columns=PANEL_COLUMNS)
+    fields = ["indicator__code", "region__code", "period", "basis", "value", "unit", "status", "id"]
+    columns = list(PANEL_COLUMNS)
+    if with_source:
+        fields += ["source", "note"]
+        columns += ["source", "note"]
+    return pd.DataFrame(list(qs.order_by().values_list(*fields)), columns=columns)
 
 
 def vintages(workspace: Workspace, indicator: str, region: str | None = None) -> QuerySet[Observation]:

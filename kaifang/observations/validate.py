@@ -28,7 +28,7 @@ KEY = ["indicator_id", "region_id", "period", "basis"]
 FREQ_ALLOWED = {"月": {"M", "Q", "Y"}, "季": {"Q", "Y"}, "年": {"Y"}}
 BASIS_WORDS = {"": "P", "P": "P", "当期": "P", "当月": "P", "当季": "P", "本期": "P", "本月": "P",
                "YTD": "YTD", "累计": "YTD", "1-本月累计": "YTD", "本年累计": "YTD"}  # fmt: skip
-STATUS_WORDS = {"": "", "P": "P", "初步": "P", "初值": "P", "R": "R", "修订": "R", "F": "F", "正式": "F",
+STATUS_WORDS = {"": "", "P": "P", "初步": "P", "初值": "P", "R": "R", "修订": "R", "F": "F", "正式": "F", "A": "F",
                 "终值": "F"}  # fmt: skip
 
 
@@ -41,7 +41,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}: {self.message}"
+        # int labels are 1-based row numbers; file readers label rows "file.xlsx!Sheet1!R12"
+        where = f"第{self.row}行" if isinstance(self.row, int) else str(self.row)
+        return f"{where} {self.column}: {self.message}"
 
 
 def as_frame(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
