@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -173,10 +173,11 @@ def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> Status[d
     access = access_for(request.user, ws)
     if not access.can_write:
         return Status(403, {"detail": access.why_not(Indicator(code="*")), "problems": []})
+    uid = cast(int, request.user.pk)  # authenticated: access_for has checked
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
     body = hashlib.sha256(request.body).hexdigest()
     if key:
-        prior = IdempotentRequest.objects.filter(workspace=access.workspace, user=request.user, key=key).first()
+        prior = IdempotentRequest.objects.filter(workspace=access.workspace, user_id=uid, key=key).first()
         if prior is not None:
             if prior.body_sha256 != body:
                 return Status(409, {"detail": f"Idempotency-Key {key} 已用于内容不同的请求", "problems": []})
@@ -185,7 +186,7 @@ def submit(request: HttpRequest, ws: str, rows: list[ObservationIn]) -> Status[d
         with transaction.atomic():
             status, answer = _ingest(access, request.user, [r.model_dump() for r in rows])
             if key:
-                IdempotentRequest.objects.create(workspace=access.workspace, user=request.user, key=key,
+                IdempotentRequest.objects.create(workspace=access.workspace, user_id=uid, key=key,
                                                  body_sha256=body, status=status, response=answer)  # fmt: skip
     except IntegrityError:  # the same key raced in from a parallel retry, which won
         return Status(409, {"detail": f"Idempotency-Key {key} 的请求正在处理或已处理", "problems": []})

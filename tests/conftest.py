@@ -42,6 +42,7 @@ def _fast_password_hashing(request):  # type: ignore[no-untyped-def]
     if not request.config.pluginmanager.hasplugin("django"):
         return
     settings = request.getfixturevalue("settings")
+    settings.DATA_DIR = request.getfixturevalue("tmp_path")  # uploads go to a temporary folder
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

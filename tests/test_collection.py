@@ -167,9 +167,11 @@ def test_cli_import_is_all_or_nothing_and_export_round_trips(platform, tmp_path)
     with pytest.raises(CommandError, match="1 处错误"):  # the admin may write GDP; 2025-13 is no month
         call_command("import", str(bad), workspace="bazhong", user="admin")
     assert Observation.objects.count() == 0
-    call_command("import", str(good), workspace="bazhong", user="commerce", dry_run=True)
+    with pytest.raises(CommandError, match="只供管理员和分析员"):  # officers report through the web review
+        call_command("import", str(good), workspace="bazhong", user="commerce")
+    call_command("import", str(good), workspace="bazhong", user="analyst", dry_run=True)
     assert Observation.objects.count() == 0
-    call_command("import", str(good), workspace="bazhong", user="commerce")
+    call_command("import", str(good), workspace="bazhong", user="analyst")
     assert sorted(Observation.objects.values_list("value", flat=True)) == [60.0, 70.0]
     out = tmp_path / "out.csv"
     call_command("export", workspace="bazhong", format="csv", output=str(out), indicator=["FDI_ACTUAL"])
@@ -214,3 +216,17 @@ def test_a_generated_form_filled_in_and_uploaded_needs_no_template(platform, tmp
     assert sub.staged[0]["row"] == "form.xlsx!2025-10报送表!R" + str(
         next(r[0].row for r in ws.iter_rows(min_row=4) if r[0].value == "FDI_ACTUAL" and r[2].value == "511900")
     )
+
+
+def test_unit_like_columns_the_reader_does_not_know_are_refused():
+    with pytest.raises(LongFormatError, match="无法识别的列「数值（万元）」"):
+        read_long_csv("指标代码,地区代码,时期,数值（万元）\nGDP,511900,2024,1\n".encode(), "x.csv")
+
+
+def test_upload_period_is_canonical_and_checked(platform):
+    p = platform
+    officer = access(p.users["commerce"], p.workspace)
+    sub = workflow.upload(p.workspace, officer, p.users["commerce"], "a.csv", GOOD.encode(), period="2025年9月")
+    assert sub.period == "2025-09"
+    with pytest.raises(workflow.WorkflowError, match="报送月份"):
+        workflow.upload(p.workspace, officer, p.users["commerce"], "b.csv", b"x", period="2025")

@@ -22,6 +22,8 @@ AUDITED = [
     "accounts.Membership",
     "regions.Region",
     "catalog.Indicator",
+    "collection.MappingTemplate",
+    "collection.ReportingDuty",
 ]
 _IGNORED_UPDATE_FIELDS = {"last_login"}
 

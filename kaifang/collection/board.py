@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kaifang.accounts.models import Workspace
 from kaifang.catalog.models import Indicator
@@ -53,7 +54,7 @@ def board(workspace: Workspace, month: str, today: dt.date | None = None) -> dic
         rows.append({
             "department": duty.department.code, "department_name": duty.department.name_zh,
             "due": due.isoformat(), "status": status,
-            "status_zh": State(status).label if latest else "未报送",
+            "status_zh": str(State(status).label) if latest else gettext("未报送"),
             "submitted": first_sent.isoformat() if first_sent else None, "late": late,
             "expected": [i.code for i in expected], "missing": missing,
             "submission": latest.pk if latest else None,

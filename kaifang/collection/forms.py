@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from kaifang.collection.longcsv import HEADER_ALIASES, LONG_COLUMNS, LongFormatError, looks_long
+from kaifang.collection.longcsv import HEADER_ALIASES, LONG_COLUMNS, LongFormatError, check_header, looks_long
 
 FORM_HEADER = ["指标代码", "指标名称", "地区代码", "地区", "时期", "口径", "数值", "单位", "状态", "备注"]
 
@@ -93,6 +93,7 @@ def read_long_sheet(content: bytes, filename: str) -> pd.DataFrame:
             if not looks_long(cells):
                 continue
             names = [HEADER_ALIASES.get(c.lower(), HEADER_ALIASES.get(c, "")) for c in cells]
+            check_header(cells, names, f"{filename}!{sheet_name}!R{top + 1}")
             keep = [(i, n) for i, n in enumerate(names) if n]
             records, labels = [], []
             for r, row in enumerate(rows[top + 1 :], start=top + 2):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -27,7 +28,7 @@ HEADER_ALIASES = {
     **{k: k for k in LONG_COLUMNS},
     **{v.lower(): k for k, v in SDMX_NAMES.items()},
     "unit": "unit", "obs_comment": "note", "comment": "note", "status": "obs_status", "value": "obs_value",
-    "指标代码": "indicator", "指标": "indicator", "地区代码": "ref_area", "区划代码": "ref_area", "地区": "ref_area",
+    "指标代码": "indicator", "地区代码": "ref_area", "区划代码": "ref_area",
     "时期": "time_period", "统计期": "time_period", "数值": "obs_value", "单位": "unit", "计量单位": "unit",
     "口径": "basis", "状态": "obs_status", "来源": "source", "数据来源": "source", "备注": "note",
 }  # fmt: skip
@@ -62,33 +63,21 @@ def read_long_csv(content: bytes, filename: str) -> pd.DataFrame:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise LongFormatError(f"{filename}!R{reader.line_num}: CSV 格式错误 ({exc})") from None
-    header = [HEADER_ALIASES.get(h.strip().lower(), HEADER_ALIASES.get(h.strip(), "")) for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise LongFormatError(
-            f"{filename}!R1: 表头缺少必需列 {', '.join(missing)}（现有列：{', '.join(rows[0])}）"
-            f" (header lacks required columns)"
-        )
-    dup = sorted({h for h in header if h and header.count(h) > 1})
-    if dup:
-        raise LongFormatError(f"{filename}!R1: 表头列重复 {', '.join(dup)} (duplicate columns)")
-    keep = [(i, h) for i, h in enumerate(header) if h]
-    records, labels = [], []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are layout, not data
-        records.append([row[i] if i < len(row) else None for i, _ in keep])
-        labels.append(f"{filename}!R{line}")
-    df = pd.DataFrame(records, columns=[h for _, h in keep], index=labels, dtype=object)
-    for col in LONG_COLUMNS:
-        if col not in df.columns:
-            df[col] = None
-    return df[LONG_COLUMNS]
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter))
+    header = [HEADER_ALIASES.get(h.strip().lower(), HEADER_ALIASES.get(h.strip(), "")) for h in first]
+    check_header([h.strip() for h in first], header, f"{filename}!R1")
+    try:  # pandas' C parser: a million rows in about a second
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=0,
+                         names=[h or f"_ignored{i}" for i, h in enumerate(header)], skip_blank_lines=False,
+                         engine="c")  # fmt: skip
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise LongFormatError(f"{filename}: CSV 格式错误 ({exc})") from None
+    # labels are file lines (header = line 1), unless a quoted cell spans several lines
+    df.index = [f"{filename}!R{n}" for n in range(2, len(df) + 2)]
+    df = df[[h for h in header if h]]
+    blank = (df == "").all(axis=1)
+    df = df[~blank].replace("", None)
+    return df.reindex(columns=LONG_COLUMNS)
 
 
 def write_long(rows: pd.DataFrame, fmt: str) -> bytes:
@@ -106,6 +95,27 @@ def write_long(rows: pd.DataFrame, fmt: str) -> bytes:
         df.to_excel(buf, index=False, sheet_name="observations", engine="openpyxl")
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}: csv, sdmx-csv or xlsx")
+
+
+UNIT_LIKE = re.compile(r"单位|[（(]\s*(万|亿|千)?(元|美元|吨|人)\s*[)）]")
+
+
+def check_header(raw: list[str], mapped: list[str], where: str) -> None:
+    """Refuse a header whose unrecognised columns look like units: values would be read unconverted."""
+    odd = [h for h, m in zip(raw, mapped, strict=True) if not m and UNIT_LIKE.search(h)]
+    if odd:
+        raise LongFormatError(
+            f"{where}: 无法识别的列「{'」「'.join(odd)}」：单位请写在“单位”列，数值列名为“数值”"
+            f" (unrecognised unit-like column: values would be read in the wrong unit)"
+        )
+    missing = [c for c in REQUIRED if c not in mapped]
+    if missing:
+        raise LongFormatError(
+            f"{where}: 表头缺少必需列 {', '.join(missing)}（现有列：{', '.join(raw)}） (header lacks required columns)"
+        )
+    dup = sorted({h for h in mapped if h and mapped.count(h) > 1})
+    if dup:
+        raise LongFormatError(f"{where}: 表头列重复 {', '.join(dup)} (duplicate columns)")
 
 
 def looks_long(header: Iterable[str]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MappingTemplate(models.Model):
@@ -48,10 +49,10 @@ class ReportingDuty(models.Model):
 
 
 class State(models.TextChoices):
-    UPLOADED = "uploaded", "已上传"
-    SUBMITTED = "submitted", "待审核"
-    APPROVED = "approved", "已通过"
-    REJECTED = "rejected", "已退回"
+    UPLOADED = "uploaded", _("已上传")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("已退回")
 
 
 class Submission(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,8 +48,8 @@ def submissions(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpRe
     qs = Submission.objects.filter(workspace=access.workspace).select_related(
         "department", "template", "uploaded_by", "reviewed_by"
     )
-    if access.role == Role.OFFICER:
-        qs = qs.filter(department_id=access.department_id)
+    if access.role == Role.OFFICER:  # an officer sees its own department's returns
+        qs = qs.filter(department_id=cast(int, access.department_id))
     data = {"workspace": ws, "submissions": [submission_dict(s) for s in qs[:300]]}
     templates = MappingTemplate.objects.filter(workspace=access.workspace)
     return twin(request, "collection/submissions.html", data, fmt, workspace=access.workspace, access=access,
@@ -67,6 +67,8 @@ def upload(request: HttpRequest, ws: str) -> HttpResponse:
         raise BadRequest("文件超过 50 MB (file too large)")
     template = None
     if request.POST.get("template"):
+        if not request.POST["template"].isdigit():
+            raise BadRequest("映射模板参数错误 (bad template id)")
         template = get_object_or_404(MappingTemplate, workspace=access.workspace, pk=request.POST["template"])
     try:
         sub = workflow.upload(access.workspace, access, request.user, f.name or "upload", f.read(),

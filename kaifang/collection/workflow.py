@@ -27,6 +27,7 @@ from kaifang.collection.forms import read_long_sheet
 from kaifang.collection.longcsv import LongFormatError, read_long_csv
 from kaifang.collection.models import MappingTemplate, State, Submission
 from kaifang.collection.plausibility import check as plausibility_check
+from kaifang.core.periods import PeriodError, parse_period
 from kaifang.observations import ingest
 from kaifang.observations.query import panel
 from kaifang.observations.validate import KEY, Problem, validate
@@ -132,8 +133,22 @@ def upload(
     """Read and check a file; keep it and its verdict as a Submission (state 已上传)."""
     if not access.can_write:
         raise WorkflowError(f"角色「{Role(access.role).label}」只读，不能上传 (read-only role)")
+    if period:
+        try:
+            parsed = parse_period(period)
+        except PeriodError as exc:
+            raise WorkflowError(f"报送月份格式错误：{exc}") from None
+        if parsed.freq != "M":
+            raise WorkflowError(f"报送月份应为月份（如 2025-10），而不是 {period}")
+        period = f"{parsed.year}-{parsed.last_month:02d}"  # 2025-01/02 is reported as February
     digest = hashlib.sha256(content).hexdigest()
-    same = Submission.objects.filter(workspace=workspace, sha256=digest).exclude(state=State.REJECTED).first()
+    same = (
+        Submission.objects.filter(
+            workspace=workspace, sha256=digest, department_id=access.department_id, template=template
+        )
+        .exclude(state=State.REJECTED)
+        .first()
+    )
     if same is not None:
         return same  # the same bytes again: nothing changes, the earlier submission is the answer
     keep_file(content, digest)
@@ -142,7 +157,7 @@ def upload(
     errors = [asdict(p) for p in read_problems] + errors
     if raw.empty and not errors:
         errors = [{"row": filename, "column": "file", "message": "文件中没有数据行 (no data rows)"}]
-    months = sorted({r["time_period"] for r in staged if len(r["time_period"]) == 7})
+    months = sorted({r["time_period"][:5] + r["time_period"][-2:] for r in staged if "-" in r["time_period"]})
     sub = Submission.objects.create(
         workspace=workspace, department_id=access.department_id, period=period or (months[-1] if months else ""),
         filename=filename[:255], sha256=digest, size=len(content), template=template, rows=len(staged),
@@ -184,7 +199,11 @@ def review(sub: Submission, access: Access, user: Any, *, approve: bool, comment
         raise WorkflowError("退回时请填写审核意见 (a rejection needs a comment)")
     if approve:
         rows = pd.DataFrame(sub.staged).set_index("row")[STAGED_COLUMNS]
-        done = ingest.submit(sub.workspace, rows, access=access, user=user, kind="upload", label=sub.filename)
+        try:  # the rows are written in the uploader's name; the approval is the reviewer's (audited below)
+            done = ingest.submit(sub.workspace, rows, access=access, user=sub.uploaded_by, kind="upload",
+                                 label=f"{sub.filename}（审核：{user.get_username()}）")  # fmt: skip
+        except (ingest.SubmissionRejected, ingest.PermissionDenied) as exc:
+            raise WorkflowError(f"报送 #{sub.pk} 已不能写入（目录或数据在上传后有变化）：{exc}") from None
         sub.batch = done.batch
     sub.state = State.APPROVED if approve else State.REJECTED
     sub.reviewed_by, sub.reviewed_at, sub.review_comment = user, timezone.now(), comment

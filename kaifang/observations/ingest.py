@@ -72,17 +72,22 @@ def submit(
     is_sample: bool = False,
     submitted_at: dt.datetime | None = None,
     progress: Callable[[int], object] | None = None,
+    validated: pd.DataFrame | None = None,
 ) -> Submitted:
     """Validate and store a submission atomically. Raises SubmissionRejected or PermissionDenied.
 
-    ``progress(n)`` is called as rows are written (for CLI progress bars and job pages).
+    ``progress(n)`` is called as rows are written (for CLI progress bars and job pages);
+    ``validated`` is the clean frame of a :func:`validate` call the caller already made on ``rows``
+    with the same access (so a large file is not checked twice).
     """
-    df = as_frame(rows)
-    clean, problems, denied = validate(df, access)
-    if denied:
-        raise PermissionDenied(denied)
-    if problems:
-        raise SubmissionRejected(problems)
+    if validated is None:
+        clean, problems, denied = validate(as_frame(rows), access)
+        if denied:
+            raise PermissionDenied(denied)
+        if problems:
+            raise SubmissionRejected(problems)
+    else:
+        clean = validated.copy()
     now = submitted_at or timezone.now()
     clean["indicator_id"] = clean["indicator_id"].astype("int64")
     clean["region_id"] = clean["region_id"].astype("int64")

@@ -115,7 +115,7 @@ def parse_cell(raw: Any) -> CellValue:
     """Classify and parse one cell; never raises. See the module docstring for the conventions."""
     if raw is None:
         return CellValue(Kind.BLANK, raw=raw)
-    if isinstance(raw, bool) or isinstance(raw, date | datetime | time):
+    if isinstance(raw, bool | date | datetime | time):
         return CellValue(Kind.TEXT, raw=raw)
     if isinstance(raw, int | float | Decimal):
         value = float(raw)

@@ -25,7 +25,6 @@ Every failure — truncated or corrupt archives, encrypted workbooks, HTML saved
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -36,6 +35,7 @@ from typing import Any, BinaryIO
 
 import python_calamine as calamine
 
+from kaifang.collection.readers import text
 from kaifang.collection.readers.cells import UncachedFormula
 
 __all__ = ["Problem", "ReadError", "Sheet", "cell_name", "location", "read_workbook"]
@@ -139,7 +139,12 @@ def read_workbook(source: str | os.PathLike[str] | bytes | BinaryIO, filename: s
         raise ReadError(f"{name}: 不支持的文件类型 {suffix} (unsupported file type)")
     if suffix in {".xlsx", ".xlsm", ".xlsb", ".ods"} or (suffix == ".xls" and b"\x00" in data[:512]):
         raise ReadError(f"{name}: 文件已损坏或被截断，不是有效的 {suffix} 文件 (corrupt or truncated {suffix} file)")
-    return [_read_text(data, name)]
+    try:
+        cells = text.read_rows(data, name)
+    except text.UnreadableText as exc:
+        raise ReadError(str(exc)) from None
+    _rectangular(cells)
+    return [Sheet(PurePosixPath(name).stem or name, cells, file=name)]
 
 
 # ---------------------------------------------------------------------------------------- spreadsheets
@@ -264,16 +269,26 @@ def _apply_scan(sheet: Sheet, scan: _Scan) -> None:
     for r, c, formula in scan.uncached:
         _put(sheet.cells, r, c, UncachedFormula(formula))
         sheet.problems.append(
-            Problem(sheet.file, sheet.name, r + 1, c + 1,
-                    f"单元格 {cell_name(r + 1, c + 1)} 的公式 ={formula} 没有计算结果，请在 Excel 中重新计算并保存"
-                    " (formula without a cached value: recalculate and save in Excel)")
-        )  # fmt: skip
+            Problem(
+                sheet.file,
+                sheet.name,
+                r + 1,
+                c + 1,
+                f"单元格 {cell_name(r + 1, c + 1)} 的公式 ={formula} 没有计算结果，请在 Excel 中重新计算并保存"
+                " (formula without a cached value: recalculate and save in Excel)",
+            )
+        )
     for r, c, error in scan.errors:
         _put(sheet.cells, r, c, error)
         sheet.problems.append(
-            Problem(sheet.file, sheet.name, r + 1, c + 1,
-                    f"单元格 {cell_name(r + 1, c + 1)} 是 Excel 错误值 {error} (Excel error value)")
-        )  # fmt: skip
+            Problem(
+                sheet.file,
+                sheet.name,
+                r + 1,
+                c + 1,
+                f"单元格 {cell_name(r + 1, c + 1)} 是 Excel 错误值 {error} (Excel error value)",
+            )
+        )
 
 
 def _put(cells: list[list[Any]], r: int, c: int, value: Any) -> None:
@@ -290,95 +305,3 @@ def _rectangular(cells: list[list[Any]]) -> None:
     for row in cells:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-
-
-# ------------------------------------------------------------------------------------------ text files
-
-
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (BOM optional), UTF-16 with BOM, else plausibly-Chinese GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                f"{name}: 第{exc.start}字节处不是有效的 UTF-16 (invalid UTF-16 at byte {exc.start})"
-            ) from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as utf8:
-        bad_utf8 = utf8.start
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as gb:
-        raise ReadError(
-            f"{name}: 无法识别文件编码，第{bad_utf8}字节处不是 UTF-8，第{gb.start}字节处不是 GB18030/GBK"
-            f" (cannot decode: not UTF-8 at byte {bad_utf8}, not GB18030/GBK at byte {gb.start})"
-        ) from None
-    odd = _implausible_gb(data)
-    if odd is not None:
-        raise ReadError(
-            f"{name}: 无法识别文件编码，第{bad_utf8}字节处不是 UTF-8，按 GBK 解读会产生乱码（第{odd}字节起）"
-            f" (cannot decode: not UTF-8 at byte {bad_utf8}; as GBK it would be mojibake from byte {odd})"
-        )
-    return text, "gb18030"
-
-
-def _implausible_gb(data: bytes) -> int | None:
-    """Offset of the first odd multi-byte sequence when GBK reading looks like mojibake, else None.
-
-    Real GBK text is almost all GB2312 (lead and trail byte A1–FE) and has no GB18030 four-byte
-    sequences; Latin-1 or Windows-1252 text read as GBK is mostly outside it ("é" + letter).
-    """
-    i, n, common, odd, first_odd = 0, len(data), 0, 0, None
-    while i < n:
-        b = data[i]
-        if b < 0x80:
-            i += 1
-            continue
-        if i + 1 < n and 0x30 <= data[i + 1] <= 0x39:  # four-byte sequence
-            width, ok = 4, False
-        else:
-            width, ok = 2, 0xA1 <= b <= 0xFE and i + 1 < n and 0xA1 <= data[i + 1] <= 0xFE
-        if ok:
-            common += 1
-        else:
-            odd += 1
-            first_odd = i if first_odd is None else first_odd
-        i += width
-    return first_odd if odd and (common == 0 or odd > common // 4) else None
-
-
-def _read_text(data: bytes, name: str) -> Sheet:
-    text, _encoding = decode_text(data, name)
-    if "\x00" in text:
-        raise ReadError(f"{name}: 第{text.index(chr(0))}个字符是 NUL，文件不是文本表格 (binary content in a text file)")
-    delimiter = _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        cells: list[list[Any]] = [list(row) for row in reader]
-    except csv.Error as exc:
-        raise ReadError(
-            f"{name}: 第{reader.line_num}行 CSV 格式错误 (malformed CSV at line {reader.line_num}: {exc})"
-        ) from None
-    _rectangular(cells)
-    return Sheet(PurePosixPath(name).stem or name, cells, file=name)
-
-
-def _sniff(text: str) -> str:
-    """The delimiter that splits the first 50 non-blank lines into the most consistent field counts."""
-    lines = [line for line in text.splitlines()[:200] if line.strip()][:50]
-    best, best_score = ",", (0, 0)
-    for delimiter in (",", "\t", ";"):
-        try:
-            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        except csv.Error:
-            continue
-        wide = [n for n in counts if n > 1]
-        if not wide:
-            continue
-        modal = max(set(wide), key=wide.count)
-        score = (wide.count(modal), modal)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best

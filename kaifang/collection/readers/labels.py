@@ -89,11 +89,13 @@ def part_marker(label: str) -> tuple[str, str]:
 
 
 def key(label: Any) -> str:
-    """The matching key of a label: clean, no 其中/# prefix, footnote marker or unit parenthetical,
-    no spaces or trailing colon, case-folded. ``"出口额（万美元）①"`` → ``"出口额"``."""
+    """The matching key of a label: clean, no 其中/# prefix, footnote marker, unit parenthetical or
+    ``_unit`` suffix, no spaces or trailing colon, case-folded. ``"出口额（万美元）①"`` → ``"出口额"``."""
     s, _ = part_marker(clean(label))
     s = _FOOTNOTE_END.sub("", s)
     s = _PAREN.sub(lambda m: "" if _unit(m[1]) else m[0], s)
+    if "_" in s and _unit(s.rsplit("_", 1)[1]):  # 外商实际投资额_全市_万美元 → 外商实际投资额_全市
+        s = s.rsplit("_", 1)[0]
     return s.replace(" ", "").rstrip(":：").casefold()
 
 

@@ -12,10 +12,8 @@
 * the **data** (主栏与宾栏): from the first row with a number (years alone do not count) to the first
   footnote row (``注：``, ``资料来源：``, ``填报人：`` …); the **stub** (主栏, row labels) is the text
   columns left of the first numeric column, less 序号 and 单位 columns;
-* **合计 and 其中** (see :func:`_group`): a row is a *total* (合计/总计/全市 …), a *part*, or an item.
-  Parts are never added up here: they point at their parent (``Row.parent``), ``partial`` marks
-  其中/# items, which cover only part of their total (a complete breakdown — the counties under 全市,
-  出口 and 进口 indented under 进出口 — is ``partial=False``);
+* **合计 and 其中**: each data row's role (total, part of a total, item) and whether it is a 其中 item
+  (``partial``) — the rules are in :mod:`kaifang.collection.readers.rows`; nothing is ever added up;
 * the **period** from the title, else the sheet name (year from the title when the name has none, as
   in a sheet ``1-2月``); each header part may name its own (``2024年1-3月``). 1–2月合并发布: see
   :func:`kaifang.collection.readers.labels.find_period`.
@@ -35,6 +33,7 @@ from typing import Any
 from kaifang.collection.readers import labels as lb
 from kaifang.collection.readers.cells import Kind, parse_cell
 from kaifang.collection.readers.grid import Problem, Sheet
+from kaifang.collection.readers.rows import Row, group
 from kaifang.core.units import UnitError, normalize_unit
 
 __all__ = ["Column", "Row", "Table", "detect"]
@@ -71,21 +70,6 @@ class Column:
     @property
     def label(self) -> str:
         return " / ".join(self.path)
-
-
-@dataclass(frozen=True)
-class Row:
-    """A data row: 0-based ``index``, ``label`` without its 其中/# ``marker``, ``indent``, ``role``
-    (total, part, item), ``parent`` row index, ``partial`` (其中 item) and the 单位 column's ``unit``."""
-
-    index: int
-    label: str
-    indent: int = 0
-    marker: str = ""
-    role: str = "item"
-    parent: int | None = None
-    partial: bool = False
-    unit: str | None = None
 
 
 @dataclass
@@ -185,7 +169,10 @@ def detect(sheet: Sheet) -> Table:
     cells, (nrows, ncols) = sheet.cells, sheet.shape
     covered = _covered(sheet.merged)
     problems: list[Problem] = []
-    body = next((r for r in range(nrows) if _data_row(cells[r])), nrows)
+    body = next((r for r in range(nrows) if _data_row(cells[r])), None)
+    if body is None:  # a table of text only (a codebook): the first row with two texts is its header
+        first = next((r for r in range(nrows) if sum(not _blank(v) for v in cells[r]) >= 2), nrows - 1)
+        body = first + 1
     header = _header_rows(cells, covered, body)
     top = header[0] if header else body
     title = [" ".join(lb.clean(v) for v in cells[r] if not _blank(v)) for r in range(top) if any(cells[r])]
@@ -210,7 +197,8 @@ def detect(sheet: Sheet) -> Table:
         Column(c.index, c.path, c.unit, "stub" if c.index in table.stub else c.kind, c.growth, c.basis, c.period)
         for c in table.columns
     ]
-    table.rows = _group(table, body, end)
+    label_at = (lambda r: table.cell(r, table.label_column)) if table.label_column is not None else None
+    table.rows = group(cells, body, end, label_at, table.unit_column)
     return table
 
 
@@ -241,8 +229,16 @@ def _sheet_unit(sheet: Sheet, above: list[list[Any]], title: list[str], problems
             if symbol:
                 return symbol
             if raw:
-                problems.append(Problem(sheet.file, sheet.name, r + 1, c + 1,
-                                        f"无法识别的计量单位“{raw}” (unknown unit in the 单位 row)", "warning"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        sheet.file,
+                        sheet.name,
+                        r + 1,
+                        c + 1,
+                        f"无法识别的计量单位“{raw}” (unknown unit in the 单位 row)",
+                        "warning",
+                    )
+                )
     return next((u for t in title if (u := lb.unit_in(t)) and u != "%"), None)
 
 
@@ -255,9 +251,17 @@ def _sheet_period(sheet: Sheet, title: list[str], problems: list[Problem]) -> lb
     if in_title.ytd is None and in_name.current and in_name.current.year == year:
         return in_name  # title says 2024年, the sheet name says which month
     if in_name.ytd is not None and (in_name.current, in_name.ytd) != (in_title.current, in_title.ytd):
-        problems.append(Problem(sheet.file, sheet.name, None, None,
-                                f"标题的统计期间“{in_title.text}”与工作表名称“{in_name.text}”不一致，按标题处理"
-                                " (the period in the title differs from the sheet name; the title is used)", "warning"))  # fmt: skip
+        problems.append(
+            Problem(
+                sheet.file,
+                sheet.name,
+                None,
+                None,
+                f"标题的统计期间“{in_title.text}”与工作表名称“{in_name.text}”不一致，按标题处理"
+                " (the period in the title differs from the sheet name; the title is used)",
+                "warning",
+            )
+        )
     return in_title
 
 
@@ -325,70 +329,3 @@ def _unit(text: str) -> str | None:
         return normalize_unit(text)
     except UnitError:
         return None
-
-
-def _group(table: Table, body: int, end: int) -> list[Row]:
-    """Rows with their roles. 其中/#: partial parts of the nearest row above that is not one itself (a
-    ``其中：X`` group goes on over rows indented like X, a bare ``其中：`` row over the rows after it up to
-    a blank row); more indentation: a complete part of the nearest less-indented row; 合计/总计/全市: the
-    complete total of the same-indented rows after it up to a blank row (or before it, when last)."""
-    cells, lc = table.sheet.cells, table.label_column
-    rows: list[Row] = []
-    seg_start = 0  # first position in ``rows`` since the last blank row
-    stack: list[Row] = []  # the latest non-partial row of each indentation level, indents increasing
-    sub: tuple[int, int, int, bool] | None = None  # (parent row, parent indent, indent, bare)
-    total: Row | None = None
-    for r in range(body, end):
-        if all(_blank(v) for v in cells[r]):
-            _close(rows, seg_start)
-            seg_start, stack, sub, total = len(rows), [], None, None
-            continue
-        raw = table.cell(r, lc) if lc is not None else ""
-        label, marker = lb.part_marker(raw if isinstance(raw, str) else lb.clean(raw))
-        ind = lb.indent(raw)
-        unit = None
-        if table.unit_column is not None and not _blank(u := cells[r][table.unit_column]):
-            unit = lb.unit_in(u) or lb.clean(u)
-        parent: Row | None = None
-        partial, role = False, "item"
-        if lb.is_total(label):
-            role, sub = "total", None
-        elif marker == "#":
-            parent, partial = (stack[-1] if stack else None), True
-        elif marker == "其中":
-            parent = next((x for x in reversed(stack) if x.indent <= ind), None)
-            partial = True
-            sub = (parent.index, parent.indent, ind, not label) if parent is not None else None
-        elif sub and (ind >= sub[2] if sub[3] else ind == sub[2] and ind > sub[1]):
-            parent = next((x for x in stack if x.index == sub[0]), None)
-            partial = parent is not None
-        else:
-            sub = None
-            parent = next((x for x in reversed(stack) if x.indent < ind), None)
-            if parent is None and total is not None and ind == total.indent:
-                parent = total
-        row = Row(r, label, ind, marker, "part" if parent is not None else role,
-                  parent.index if parent is not None else None, partial, unit)  # fmt: skip
-        rows.append(row)
-        if not partial:
-            while stack and stack[-1].indent >= ind:
-                stack.pop()
-            stack.append(row)
-        if role == "total":
-            total = row
-    _close(rows, seg_start)
-    return [x for x in rows if x.label or x.marker != "其中"]
-
-
-def _close(rows: list[Row], seg_start: int) -> None:
-    """A 合计 row with nothing after it owns the unowned same-indented rows before it, back to the
-    previous total or blank row."""
-    if len(rows) <= seg_start or rows[-1].role != "total":
-        return
-    last = rows[-1]
-    for i in range(len(rows) - 2, seg_start - 1, -1):
-        x = rows[i]
-        if x.role == "total":
-            break
-        if x.parent is None and x.indent == last.indent:
-            rows[i] = Row(x.index, x.label, x.indent, x.marker, "part", last.index, False, x.unit)

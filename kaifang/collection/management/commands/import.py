@@ -12,9 +12,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 from tqdm import tqdm
 
 from kaifang.accounts.access import access_for
+from kaifang.accounts.models import Role
 from kaifang.audit.context import acting_as
 from kaifang.collection.models import MappingTemplate
 from kaifang.collection.workflow import read_rows, warnings_for
@@ -41,8 +43,12 @@ class Command(BaseCommand):
             raise CommandError(f"未知用户 {opts['user']}")
         try:
             access = access_for(user, opts["workspace"])
-        except Exception:
+        except Http404:
             raise CommandError(f"用户 {opts['user']} 无权访问工作区 {opts['workspace']}") from None
+        if access.role not in {Role.ADMIN, Role.ANALYST}:
+            raise CommandError(
+                "命令行导入不经审核，只供管理员和分析员使用；部门数据请在网页上报送 (admins and analysts only)"
+            )
         template = None
         if opts["template"]:
             template = MappingTemplate.objects.filter(workspace=access.workspace, name=opts["template"]).first()
@@ -64,12 +70,14 @@ class Command(BaseCommand):
             self.stdout.write(f"警告 {w.row} {w.column}: {w.message}")
         if problems:
             raise CommandError(f"{path.name}: {len(problems)} 处错误，未写入任何数据 (nothing was written)")
+        if rows.empty:
+            raise CommandError(f"{path.name}: 文件中没有数据行 (no data rows)")
         if opts["dry_run"]:
             self.stdout.write(f"校验通过：{len(rows):,} 行，{len(warnings)} 条警告（--dry-run，未写入）")
             return
         with tqdm(total=len(rows), desc="写入", unit="行", disable=None) as bar, acting_as(user):
             done = ingest.submit(access.workspace, rows, access=access, user=user, kind="bulk", label=path.name,
-                                 progress=bar.update)  # fmt: skip
+                                 progress=bar.update, validated=clean)  # fmt: skip
         self.stdout.write(
             f"已导入 {path.name}：新增 {done.created:,}，修订 {done.revised:,}，未变 {done.unchanged:,}"
             f"（批次 #{done.batch.pk if done.batch else '—'}）"
