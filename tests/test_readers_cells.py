@@ -15,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kaifang.collection.readers.cells import Kind, UncachedFormula, number, parse_cell
 from kaifang.collection.readers.grid import ReadError, Sheet, cell_name, location, read_workbook
@@ -287,6 +289,34 @@ def test_corrupt_member_inside_a_valid_zip() -> None:
     data = _edit_sheet_xml(_xlsx(_two_sheets), lambda xml: xml[: len(xml) // 2])
     with pytest.raises(ReadError, match=r"^bad\.xlsx: "):
         read_workbook(data, filename="bad.xlsx")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=40))
+def test_parse_cell_never_raises(text: str) -> None:
+    cv = parse_cell(text)
+    assert cv.kind in Kind and (cv.value is None) != (cv.kind is Kind.NUMBER)
+
+
+VALID = _xlsx(_two_sheets)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, len(VALID) - 1), st.integers(0, 255)), min_size=1, max_size=20),
+    st.integers(1, len(VALID)),
+    st.sampled_from(["d.xlsx", "d.csv", "d.xls"]),
+)
+def test_damaged_files_are_read_or_refused_by_name(flips: list[tuple[int, int]], keep: int, name: str) -> None:
+    data = bytearray(VALID)
+    for at, byte in flips:
+        data[at] = byte
+    try:
+        sheets = read_workbook(bytes(data[:keep]), filename=name)
+    except ReadError as exc:
+        assert str(exc).startswith(f"{name}: ")
+    else:
+        assert all(len({len(row) for row in s.cells}) <= 1 for s in sheets)  # rectangular grids
 
 
 def test_sheet_is_plain_data() -> None:

@@ -250,6 +250,14 @@ def test_year_headers_are_not_data_and_give_column_periods() -> None:
     assert [str(c.period.current) if c.period else None for c in table.columns] == [None, "2023", "2024"]
 
 
+def test_a_year_mentioned_in_a_header_is_not_its_period() -> None:
+    sheet = one_sheet(
+        [["2024年巴中市经济"], ["指标", "地区生产总值（按2015年不变价计算）", "2023年同期"], ["GDP", 800, 760]]
+    )
+    table = detect(sheet)
+    assert [str(c.period.current) if c.period else None for c in table.columns] == [None, None, "2023"]
+
+
 def test_extra_rows_between_header_and_data() -> None:
     # the NY Fed export: a two-column header, then banner rows, then the series
     sheet = one_sheet([

@@ -65,7 +65,11 @@ def _after(sender: Any, instance: Any, created: bool, update_fields: Any = None,
     )
 
 
-def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+def _deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
+    from kaifang.accounts.models import Workspace
+
+    # a workspace's own deletion cascades here: its entry cannot point at the row being deleted
+    gone = isinstance(origin, Workspace) or _label(sender) == "accounts.Workspace"
     record(
         "delete",
         object_type=_label(sender),
@@ -73,7 +77,7 @@ def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
         object_repr=str(instance),
         before=snapshot(instance),
         after=None,
-        workspace=_workspace_of(instance) if _label(sender) != "accounts.Workspace" else None,
+        workspace=None if gone else _workspace_of(instance),
     )
 
 

@@ -57,6 +57,9 @@ def reset() -> None:
             ws = Workspace.objects.filter(code=code).first()
             if ws is None:
                 continue
+            from kaifang.collection.models import Submission
+
+            Submission.objects.filter(workspace=ws).delete()
             Observation.objects.filter(workspace=ws).delete()
             ImportBatch.objects.filter(workspace=ws).delete()
             # memberships first: their audit entries must not point at a workspace deleted in the same step

@@ -54,6 +54,7 @@ MEANING = {
 }
 
 MISSING = frozenset({Kind.BLANK, Kind.NOT_APPLICABLE, Kind.BELOW_UNIT})
+MAX_NUMBER_TEXT = 100
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ def _parse_text(raw: str) -> CellValue:
     s = _SPACES.sub(" ", raw).strip()
     if not s:
         return CellValue(Kind.BLANK, raw=raw)
+    if len(s) > MAX_NUMBER_TEXT:  # no number is this long; spares the footnote regex a quadratic case
+        return CellValue(Kind.TEXT, raw=raw)
     if s.upper() in _EXCEL_ERRORS:
         return CellValue(Kind.ERROR, raw=raw)
     compact = s.replace(" ", "")

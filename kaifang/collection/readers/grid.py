@@ -84,6 +84,11 @@ class Problem:
     def location(self) -> str:
         return location(self.file, self.sheet, self.row, self.column)
 
+    @property
+    def column_letter(self) -> str:
+        """The Excel column letter (``D``), or ``""`` when the problem is not about one column."""
+        return cell_name(1, self.column)[:-1] if self.column else ""
+
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 

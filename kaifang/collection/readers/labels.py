@@ -185,8 +185,8 @@ def find_period(text: Any, default_year: int | None = None, source: str = "") ->
         year = int(m["year"])
         if 1900 <= year <= 2100:
             return _info(m, year, source)
-    if default_year is not None and (m := _NO_YEAR.search(s)):
-        return _info(m, default_year, source)
+    if default_year is not None and (bare := _NO_YEAR.search(s)):
+        return _info(bare, default_year, source)
     return None
 
 

@@ -197,8 +197,8 @@ def detect(sheet: Sheet) -> Table:
         Column(c.index, c.path, c.unit, "stub" if c.index in table.stub else c.kind, c.growth, c.basis, c.period)
         for c in table.columns
     ]
-    label_at = (lambda r: table.cell(r, table.label_column)) if table.label_column is not None else None
-    table.rows = group(cells, body, end, label_at, table.unit_column)
+    lc = table.label_column
+    table.rows = group(cells, body, end, None if lc is None else lambda r: table.cell(r, lc), table.unit_column)
     return table
 
 
@@ -309,7 +309,7 @@ def _columns(table: Table, body: int, end: int, ncols: int) -> list[Column]:
             if not whole:
                 parts.append(t)
         growth = any(lb.is_growth(p) for p in parts)
-        period = next((p for t in parts if (p := lb.find_period(t, default_year=year, source="header"))), None)
+        period = next((p for t in parts if (p := _header_period(t, year))), None)
         kinds = [parse_cell(cells[r][c]).kind for r in sample]
         numeric = sum(k is not Kind.TEXT and k is not Kind.BLANK for k in kinds)
         text = sum(k is Kind.TEXT for k in kinds)
@@ -322,6 +322,13 @@ def _columns(table: Table, body: int, end: int, ncols: int) -> list[Column]:
             kind = "value" if numeric and numeric >= text else "text" if text else "empty"
         out.append(Column(c, tuple(parts), "%" if growth else unit, kind, growth, lb.basis_of(parts), period))
     return out
+
+
+def _header_period(text: str, year: int | None) -> lb.PeriodInfo | None:
+    """A header's own period when the label is mostly one (2024年1-3月累计, 2023年同期), not when a year
+    is only mentioned (地区生产总值（按2015年不变价计算）)."""
+    info = lb.find_period(text, default_year=year, source="header")
+    return info if info and 2 * len(info.text) >= len(text.replace(" ", "")) else None
 
 
 def _unit(text: str) -> str | None:

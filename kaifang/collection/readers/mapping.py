@@ -185,7 +185,9 @@ class _Run:
             if not cells or (label and lb.key(label) in self.skip):
                 continue
             region = self.row_region(row, label, skipped)
-            for vc, col, basis, cv in cells if region is not None else []:
+            if region is None:
+                continue
+            for vc, col, basis, cv in cells:
                 r, c = row.index + 1, col.index + 1
                 if cv.kind is Kind.TEXT:
                     self.problem(r, c, f"不是数值：“{lb.clean(cv.raw)}” (not a number)")

@@ -124,7 +124,7 @@ class Template:
             errors += [f"values[{i}] 未知字段 {k!r} (unknown field)" for k in v if k not in _VALUE_DEFAULTS]
             v["header"] = _listify(v.get("header"))
             values.append(ValueColumn(**{k: x for k, x in v.items() if k in _VALUE_DEFAULTS}))
-        kwargs = {
+        kwargs: dict[str, Any] = {
             k: (_listify(x) if isinstance(_DEFAULTS.get(k), list) else x) for k, x in data.items() if k in _DEFAULTS
         }
         template = cls(name=str(data.get("name", "")), values=values, **kwargs)

@@ -15,6 +15,8 @@ import io
 
 __all__ = ["UnreadableText", "decode_text", "read_rows", "sniff_delimiter"]
 
+SCAN_BYTES = 1 << 20
+
 
 class UnreadableText(ValueError):
     """The bytes are not a text table in a supported encoding; the message says where."""
@@ -53,9 +55,10 @@ def _implausible_gb(data: bytes) -> int | None:
     """Offset of the first odd multi-byte sequence when GBK reading looks like mojibake, else None.
 
     Real GBK text is almost all GB2312 (lead and trail byte A1–FE) and has no GB18030 four-byte
-    sequences; Latin-1 or Windows-1252 text read as GBK is mostly outside it ("é" + letter).
+    sequences; Latin-1 or Windows-1252 text read as GBK is mostly outside it ("é" + letter). The
+    first megabyte decides: an encoding does not change half-way through a file.
     """
-    i, n, common, odd, first_odd = 0, len(data), 0, 0, None
+    i, n, common, odd, first_odd = 0, min(len(data), SCAN_BYTES), 0, 0, None
     while i < n:
         b = data[i]
         if b < 0x80:
