@@ -143,6 +143,13 @@ def test_delimiter_sniffing(delimiter: str) -> None:
     assert sheet.cells == [["指标", "1-2月", "3月"], ["出口", "1,200", "800"]]
 
 
+def test_text_saved_as_xls_is_read_with_a_warning() -> None:
+    for data in ("指标\t值\n出口\t5\n".encode("gbk"), "指标\t值\n出口\t5\n".encode("utf-16")):
+        [sheet] = read_workbook(data, filename="导出.xls")
+        assert sheet.cells == [["指标", "值"], ["出口", "5"]]
+        assert [(p.level, p.location) for p in sheet.problems] == [("warning", "导出.xls!导出")]
+
+
 def test_ragged_csv_is_made_rectangular() -> None:
     [sheet] = read_workbook("标题\na,b,c\n1,2\n".encode(), filename="r.csv")
     assert sheet.cells == [["标题", "", ""], ["a", "b", "c"], ["1", "2", ""]]

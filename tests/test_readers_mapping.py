@@ -232,6 +232,12 @@ def test_template_round_trips_and_refuses_unknown_fields() -> None:
     assert short.values == [ValueColumn(["GSCPI"])] and short.period_column == ["Date"]
     with pytest.raises(TemplateError, match=r"未知字段 'colour'.*rows 应为"):
         Template.from_dict({"name": "t", "values": [{"header": ["当月"]}], "colour": "red", "rows": "cols"})
+    with pytest.raises(TemplateError, match=r"all_sheets 应为 true/false.*labels 应为键值对"):
+        Template.from_dict({"name": "t", "values": ["x"], "all_sheets": "yes", "labels": ["出口"]})
+    with pytest.raises(TemplateError, match=r"模板应为键值对"):
+        Template.from_yaml("- a\n- b\n")
+    coerced = Template.from_yaml("name: t\nvalues: [当月]\nref_area: 511900\nlabels: {全市: 511900}\n")
+    assert (coerced.ref_area, coerced.labels) == ("511900", {"全市": "511900"})
     with pytest.raises(TemplateError, match=r"values\[0\] 未知字段 'heading'"):
         Template.from_dict({"name": "t", "values": [{"header": ["x"], "heading": 1}]})
     df, problems = apply(Template(name="bad", values=[]), [])

@@ -70,6 +70,11 @@ def _cell(column: str, value: object) -> object:
     """Excel's own types back to what a statistician meant: 511900.0 → "511900", a date → its month."""
     if value == "":
         return None
+    if isinstance(value, bool):  # TRUE in 数值 is no figure (pandas would read it as 1)
+        return "TRUE" if value else "FALSE"
+    if column == "time_period" and isinstance(value, float) and repr(value).endswith(".1"):
+        # Excel keeps 2025.10 as the number 2025.1: October or January? Refused, never guessed.
+        return f"{value!r}（数字格式，无法区分1月与10月，请把时期写成文本）"
     if column == "time_period" and hasattr(value, "year") and hasattr(value, "month"):
         return f"{value.year}-{value.month:02d}"  # a period cell Excel turned into a date
     if column != "obs_value" and isinstance(value, float) and value.is_integer():

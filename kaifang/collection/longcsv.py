@@ -63,7 +63,10 @@ def read_long_csv(content: bytes, filename: str) -> pd.DataFrame:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter))
+    try:  # a blank first line is an empty header (refused below), not StopIteration
+        first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
+        raise LongFormatError(f"{filename}!R1: 表头无法解析 ({exc})") from None
     header = [HEADER_ALIASES.get(h.strip().lower(), HEADER_ALIASES.get(h.strip(), "")) for h in first]
     check_header([h.strip() for h in first], header, f"{filename}!R1")
     try:  # pandas' C parser: a million rows in about a second

@@ -22,4 +22,4 @@ def apply_template(template: MappingTemplate, content: bytes, filename: str) -> 
              **{c: c for c in Indicator.objects.values_list("code", flat=True)}}  # fmt: skip
     spec = mapping.Template.from_dict(template.spec)
     rows, problems = mapping.apply(spec, sheets, names=names, filename=filename)
-    return rows, [Problem(p.location, p.column, p.message) for p in problems]
+    return rows, [Problem(p.location, p.column_letter or "file", p.message) for p in problems if p.level == "error"]

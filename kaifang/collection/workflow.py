@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kaifang.accounts.access import Access
@@ -98,13 +99,22 @@ def as_codes(clean: pd.DataFrame, original: bool = False) -> pd.DataFrame:
     }, index=clean.index)  # fmt: skip
 
 
-def warnings_for(workspace: Workspace, clean: pd.DataFrame) -> list[Any]:
-    """Plausibility warnings (同比/环比 bounds, own history, peers) for validated rows."""
+def warnings_for(workspace: Workspace, clean: pd.DataFrame, partitions: Any = ()) -> list[Any]:
+    """Plausibility warnings (同比/环比 bounds, own history, peers, 合计 = 分项之和) for validated rows."""
     converted = as_codes(clean)
     if converted.empty:
         return []
     units = dict(Indicator.objects.values_list("code", "unit"))
-    return plausibility_check(converted, history_for(workspace, converted), units=units)
+    return plausibility_check(converted, history_for(workspace, converted), units=units, partitions=partitions)
+
+
+def partitions_of(raw: pd.DataFrame) -> list[tuple[str, list[str], bool]]:
+    """The 合计/分项 groups a mapped workbook carries (none for long files)."""
+    if "part_of" not in raw.columns:
+        return []
+    from kaifang.collection.readers.mapping import partitions
+
+    return partitions(raw)
 
 
 def stage(workspace: Workspace, access: Access, raw: pd.DataFrame) -> tuple[list[dict[str, Any]], list, list]:
@@ -113,7 +123,7 @@ def stage(workspace: Workspace, access: Access, raw: pd.DataFrame) -> tuple[list
     errors = [asdict(p) for p in [*denied, *problems]]
     ok = clean[~clean.index.isin({p["row"] for p in errors})]
     warnings = [{"row": w.row, "column": w.column, "kind": w.kind, "message": w.message}
-                for w in warnings_for(workspace, ok)]  # fmt: skip
+                for w in warnings_for(workspace, ok, partitions_of(raw))]  # fmt: skip
     staged = as_codes(ok, original=True)
     rows = [{"row": label, **{k: _json(v) for k, v in r.items()}} for label, r in staged.iterrows()]
     return rows, errors, warnings
@@ -142,10 +152,9 @@ def upload(
             raise WorkflowError(f"报送月份应为月份（如 2025-10），而不是 {period}")
         period = f"{parsed.year}-{parsed.last_month:02d}"  # 2025-01/02 is reported as February
     digest = hashlib.sha256(content).hexdigest()
+    dept = Q(department_id=access.department_id) if access.department_id else Q(department__isnull=True)
     same = (
-        Submission.objects.filter(
-            workspace=workspace, sha256=digest, department_id=access.department_id, template=template
-        )
+        Submission.objects.filter(dept, workspace=workspace, sha256=digest, template=template)
         .exclude(state=State.REJECTED)
         .first()
     )

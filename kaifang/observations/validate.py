@@ -153,10 +153,12 @@ def validate(
         indicators = {i.code: i for i in Indicator.objects.select_related("department")}
     out = pd.DataFrame(index=df.index)
 
-    for col in REQUIRED:
-        _report(problems, df[col].isna(), col, "必填项为空 (required value is missing)")
+    text = {col: _text(df[col]) for col in ("indicator", "ref_area", "time_period")}
+    for col in REQUIRED:  # only spaces (" ", a full-width "　") is as missing as nothing
+        missing = df[col].isna() if col == "obs_value" else text[col] == ""
+        _report(problems, missing, col, "必填项为空 (required value is missing)")
 
-    codes = _text(df["indicator"])
+    codes = text["indicator"]
     known = codes.isin(list(indicators))
     unknown = ~known & (codes != "")
     if unknown.any():
@@ -171,9 +173,9 @@ def validate(
         if not access.can_write_indicator(indicators[code]):
             _report(denied, codes == code, "indicator", access.why_not(indicators[code]))
 
-    out["region_id"] = _regions(_text(df["ref_area"]), problems)
+    out["region_id"] = _regions(text["ref_area"], problems)
     freq = codes.map({c: i.frequency for c, i in indicators.items()})
-    out = out.join(_periods(_text(df["time_period"]), freq, codes, problems))
+    out = out.join(_periods(text["time_period"], freq, codes, problems))
 
     values = pd.to_numeric(df["obs_value"], errors="coerce").astype(float)
     bad_value = df["obs_value"].notna() & ~np.isfinite(values)
@@ -186,6 +188,11 @@ def validate(
     out["original_value"] = values
     out["original_unit"] = units["original_unit"]
     out["value"] = values * units["factor"]
+    overflow = np.isfinite(values) & units["factor"].notna() & ~np.isfinite(out["value"])
+    if overflow.any():  # 1e308 亿美元 is finite, in 万美元 it is not
+        shown = df.loc[overflow, "obs_value"].astype(str) + " " + units.loc[overflow, "original_unit"]
+        message = "换算为 " + target[overflow] + " 后数值溢出：" + shown + " (overflows when converted)"
+        _report(problems, overflow, "obs_value", message)
     out["unit"] = target.fillna("")
 
     basis_text = _text(df["basis"])

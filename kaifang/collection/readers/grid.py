@@ -14,10 +14,10 @@ the merged ranges. What it reads:
   the sheet XML — only when it contains a formula or an error cell at all — and become an
   :class:`~kaifang.collection.readers.cells.UncachedFormula` or the error text in the cell, plus a
   located :class:`Problem` on the sheet.
-* **CSV / TSV / TXT**: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode 文本"), else
-  GB18030 (a superset of GBK and GB2312) when the bytes are plausibly Chinese; otherwise
-  :class:`ReadError` naming the file and the byte offset — never a silent mojibake. The delimiter
-  (comma, tab or semicolon) is the one that splits the first lines into the most consistent columns.
+* **CSV / TSV / TXT** (:mod:`kaifang.collection.readers.text`): UTF-8 with or without BOM, UTF-16
+  with BOM, else GB18030/GBK when the bytes are plausibly Chinese — never a silent mojibake; comma,
+  tab or semicolon, whichever splits the lines most consistently. One sheet, named after the file.
+  A text table saved as ".xls" (a common export) is read as text, with a warning.
 
 Every failure — truncated or corrupt archives, encrypted workbooks, HTML saved as ".xls" — is a
 :class:`ReadError` with the file name, never a bare zipfile or calamine exception.
@@ -142,14 +142,19 @@ def read_workbook(source: str | os.PathLike[str] | bytes | BinaryIO, filename: s
         )
     if suffix and suffix not in TEXT_SUFFIXES and suffix not in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
         raise ReadError(f"{name}: 不支持的文件类型 {suffix} (unsupported file type)")
-    if suffix in {".xlsx", ".xlsm", ".xlsb", ".ods"} or (suffix == ".xls" and b"\x00" in data[:512]):
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if suffix in {".xlsx", ".xlsm", ".xlsb", ".ods"} or (suffix == ".xls" and b"\x00" in data[:512] and not utf16):
         raise ReadError(f"{name}: 文件已损坏或被截断，不是有效的 {suffix} 文件 (corrupt or truncated {suffix} file)")
     try:
         cells = text.read_rows(data, name)
     except text.UnreadableText as exc:
         raise ReadError(str(exc)) from None
     _rectangular(cells)
-    return [Sheet(PurePosixPath(name).stem or name, cells, file=name)]
+    sheet = Sheet(PurePosixPath(name).stem or name, cells, file=name)
+    if suffix == ".xls":
+        message = "扩展名为 .xls，但内容是文本表格，已按 CSV/TSV 读取 (a text table saved with an .xls extension)"
+        sheet.problems.append(Problem(name, sheet.name, None, None, message, "warning"))
+    return [sheet]
 
 
 # ---------------------------------------------------------------------------------------- spreadsheets

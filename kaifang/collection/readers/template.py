@@ -51,7 +51,8 @@ class TemplateError(ValueError):
 @dataclass
 class ValueColumn:
     """A column to import: its header labels, 口径 (当期/累计; "" = from the header), a fixed
-    indicator (panels, region tables), a fallback unit; ``optional`` columns may be absent."""
+    indicator (panels, region tables), a fallback unit; ``optional`` columns may be absent; ``rate``
+    admits a 同比/增速 column, for an indicator that is itself a rate (never by default)."""
 
     header: list[str]
     basis: str = ""
@@ -116,17 +117,28 @@ class Template:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Template:
+    def from_dict(cls, data: Any) -> Template:
+        """A template from plain data (YAML, JSON); :class:`TemplateError` lists every problem found."""
+        if not isinstance(data, Mapping):
+            raise TemplateError(f"模板应为键值对，而不是 {type(data).__name__} (a template is a mapping)")
         errors = [f"未知字段 {k!r} (unknown field)" for k in data if k not in _DEFAULTS and k not in ("name", "values")]
+        raw_values = data.get("values") or []
+        if not isinstance(raw_values, list):
+            errors.append("values 应为列表 (values must be a list)")
+            raw_values = []
         values = []
-        for i, v in enumerate(data.get("values") or []):
-            v = {"header": v} if isinstance(v, str | list) else dict(v)
+        for i, v in enumerate(raw_values):
+            v = {"header": v} if isinstance(v, str | list) else v
+            if not isinstance(v, Mapping):
+                errors.append(f"values[{i}] 应为表头或键值对 (a header or a mapping)")
+                continue
             errors += [f"values[{i}] 未知字段 {k!r} (unknown field)" for k in v if k not in _VALUE_DEFAULTS]
-            v["header"] = _listify(v.get("header"))
-            values.append(ValueColumn(**{k: x for k, x in v.items() if k in _VALUE_DEFAULTS}))
-        kwargs: dict[str, Any] = {
-            k: (_listify(x) if isinstance(_DEFAULTS.get(k), list) else x) for k, x in data.items() if k in _DEFAULTS
-        }
+            fields, bad = _coerce({k: x for k, x in v.items() if k != "header"}, _VALUE_DEFAULTS, f"values[{i}].")
+            errors += bad
+            values.append(ValueColumn(header=_listify(v.get("header")), **fields))
+        kwargs, bad = _coerce(data, _DEFAULTS, "")
+        if bad:  # wrong types: the template cannot even be built
+            raise TemplateError("；".join(errors + bad))
         template = cls(name=str(data.get("name", "")), values=values, **kwargs)
         errors += template.check()
         if errors:
@@ -154,6 +166,29 @@ _DEFAULTS = {
     if f.name not in ("name", "values")
 }
 _VALUE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(ValueColumn)}
+
+
+def _coerce(data: Mapping[str, Any], defaults: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any], list[str]]:
+    """Known fields of ``data`` in their field's type (numbers become text: ``ref_area: 511900``)."""
+    out: dict[str, Any] = {}
+    errors = []
+    for k, x in data.items():
+        if k not in defaults or k == "header":
+            continue
+        want = defaults[k]
+        if isinstance(want, bool) and not isinstance(x, bool):
+            errors.append(f"{prefix}{k} 应为 true/false (must be a boolean)")
+        elif isinstance(want, list):
+            out[k] = _listify(x)
+        elif isinstance(want, dict) and not isinstance(x, Mapping):
+            errors.append(f"{prefix}{k} 应为键值对 (must be a mapping)")
+        elif isinstance(want, dict):
+            out[k] = {str(a): str(b) for a, b in x.items()}
+        elif isinstance(want, str) and isinstance(x, bool | list | dict):
+            errors.append(f"{prefix}{k} 应为文本 (must be text)")
+        else:
+            out[k] = x if isinstance(want, bool) else ("" if x is None else str(x))
+    return out, errors
 
 
 def _listify(value: Any) -> list[str]:

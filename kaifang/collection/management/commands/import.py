@@ -19,7 +19,7 @@ from kaifang.accounts.access import access_for
 from kaifang.accounts.models import Role
 from kaifang.audit.context import acting_as
 from kaifang.collection.models import MappingTemplate
-from kaifang.collection.workflow import read_rows, warnings_for
+from kaifang.collection.workflow import partitions_of, read_rows, warnings_for
 from kaifang.observations import ingest
 from kaifang.observations.validate import validate
 
@@ -62,7 +62,8 @@ class Command(BaseCommand):
                 clean, data_problems, denied = validate(rows, access)
                 problems = [*problems, *denied, *data_problems]
             bar.update(1)
-            warnings = warnings_for(access.workspace, clean) if clean is not None and not problems else []
+            parts = partitions_of(rows) if clean is not None else []
+            warnings = warnings_for(access.workspace, clean, parts) if clean is not None and not problems else []
             bar.update(1)
         for p in problems:
             self.stderr.write(f"错误 {p}")
