@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kaifang.accounts.access import access_for
@@ -18,10 +19,14 @@ from kaifang.cockpit.views import twin
 from kaifang.collection import workflow
 from kaifang.collection.board import board as board_data
 from kaifang.collection.models import MappingTemplate, Submission
+from kaifang.collection.preview import sheet_grids
+from kaifang.collection.workflow import stored_file
 from kaifang.core.periods import PeriodError, parse_period
 from kaifang.regions.models import Region
 
 MAX_UPLOAD = 50 * 1024 * 1024
+WARNING_KINDS = {"yoy": _("同比异常"), "mom": _("环比异常"), "sum": _("合计不符"), "history": _("偏离历史"),
+                 "peers": _("偏离同级")}  # fmt: skip
 
 
 def submission_dict(s: Submission, with_rows: bool = False) -> dict[str, Any]:
@@ -38,7 +43,9 @@ def submission_dict(s: Submission, with_rows: bool = False) -> dict[str, Any]:
         "review_comment": s.review_comment, "batch": s.batch_id,
     }  # fmt: skip
     if with_rows:
-        out |= {"error_list": s.errors, "warning_list": s.warnings, "staged": s.staged[:2000]}
+        warnings = [{**w, "kind_zh": str(WARNING_KINDS.get(w["kind"], w["kind"]))} for w in s.warnings]
+        out |= {"error_list": s.errors, "warning_list": warnings, "staged": s.staged[:2000],
+                "staged_truncated": len(s.staged) > 2000}  # fmt: skip
     return out
 
 
@@ -95,15 +102,10 @@ def submission(request: HttpRequest, ws: str, pk: int, fmt: str | None = None) -
     names = dict(Region.objects.values_list("code", "name_zh"))
     for r in data["staged"]:
         r["region_name"] = names.get(r["ref_area"], "")
-    return twin(
-        request,
-        "collection/submission.html",
-        data,
-        fmt,
-        workspace=access.workspace,
-        access=access,
-        can_review=access.role in {Role.ADMIN, Role.ANALYST} and sub.uploaded_by_id != request.user.pk,
-    )
+    grids = [] if fmt == "json" else sheet_grids(stored_file(sub.sha256), sub.filename, sub.errors, sub.warnings)
+    can_review = access.role in {Role.ADMIN, Role.ANALYST} and sub.uploaded_by_id != request.user.pk
+    return twin(request, "collection/submission.html", data, fmt, workspace=access.workspace, access=access,
+                can_review=can_review, grids=grids)  # fmt: skip
 
 
 @login_required

@@ -45,9 +45,13 @@ def upload_dir() -> Path:
     return Path(settings.DATA_DIR) / "uploads"
 
 
+def stored_file(sha256: str) -> Path:
+    return upload_dir() / sha256[:2] / sha256
+
+
 def keep_file(content: bytes, sha256: str) -> Path:
     """Content-addressed storage of the uploaded evidence (written once, never changed)."""
-    path = upload_dir() / sha256[:2] / sha256
+    path = stored_file(sha256)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
