@@ -102,6 +102,7 @@ _KIND_LIST: tuple[Kind, ...] = (
     _simple("score", "得分", "分"),
     _simple("index", "指数点", "指数"),
     Kind("money_cny_per_person", "人均金额", "元/人", MappingProxyType({"money_cny": 1, "persons": -1})),
+    Kind("money_usd_per_person", "人均美元金额", "美元/人", MappingProxyType({"money_usd": 1, "persons": -1})),
     Kind("money_cny_per_area", "地均金额", "元/平方米", MappingProxyType({"money_cny": 1, "area": -1})),
 )
 
@@ -193,6 +194,7 @@ _UNIT_LIST: tuple[Unit, ...] = (
     Unit("指数", "index", 1.0, "index points", ("指数点", "点")),
     # 复合单位
     Unit("元/人", "money_cny_per_person", 1.0, "yuan per person"),
+    Unit("美元/人", "money_usd_per_person", 1.0, "US dollars per person"),
     Unit("万元/人", "money_cny_per_person", 1e4, "10 thousand yuan per person"),
     Unit("元/平方米", "money_cny_per_area", 1.0, "yuan per square metre", ("元/m2", "元/平米")),
     Unit("万元/平方公里", "money_cny_per_area", 1e4 / 1e6, "10 thousand yuan per km²", ("万元/km2",)),
