@@ -86,3 +86,19 @@ def test_a_total_that_does_not_add_up_is_a_warning_not_an_error(platform):
     [warning] = [w for w in sub.warnings if w["kind"] == "sum"]
     assert warning["row"] == "社零.xlsx!社零!R4C2"  # the 合计 cell
     assert "114" in warning["message"] and "115" in warning["message"]
+
+
+def test_warnings_must_be_accepted_before_approval(platform):
+    counties = MappingTemplate.objects.create(workspace=platform.workspace, name=COUNTIES.name,
+                                              spec=COUNTIES.to_dict())  # fmt: skip
+    stats, analyst = platform.users["stats"], platform.users["analyst"]
+    data = edited(lambda wb: wb.active.__setitem__("B5", 41.1), county_table())
+    sub = workflow.upload(platform.workspace, access(stats, platform.workspace), stats, "社零.xlsx", data,
+                          template=counties)  # fmt: skip
+    workflow.submit(sub, access(stats, platform.workspace), stats)
+    reviewer = access(analyst, platform.workspace)
+    with pytest.raises(workflow.WorkflowError, match="1 条警告"):
+        workflow.review(sub, reviewer, analyst, approve=True)
+    assert Observation.objects.count() == 0
+    workflow.review(sub, reviewer, analyst, approve=True, accept_warnings=True, comment="县区数据已核实")
+    assert Observation.objects.count() == 6

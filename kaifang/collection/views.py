@@ -126,7 +126,8 @@ def review(request: HttpRequest, ws: str, pk: int) -> HttpResponse:
     access, sub = _visible(request, ws, pk)
     approve = request.POST.get("decision") == "approve"
     try:
-        workflow.review(sub, access, request.user, approve=approve, comment=request.POST.get("comment", ""))
+        workflow.review(sub, access, request.user, approve=approve, comment=request.POST.get("comment", ""),
+                        accept_warnings=request.POST.get("accept_warnings") == "1")  # fmt: skip
         messages.success(request, f"报送 #{sub.pk} 已{'通过' if approve else '退回'}")
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))

@@ -199,7 +199,9 @@ def submit(sub: Submission, access: Access, user: Any) -> Submission:
 
 
 @transaction.atomic
-def review(sub: Submission, access: Access, user: Any, *, approve: bool, comment: str = "") -> Submission:
+def review(
+    sub: Submission, access: Access, user: Any, *, approve: bool, comment: str = "", accept_warnings: bool = False
+) -> Submission:
     """A reviewer (管理员/分析员, not the uploader) approves — rows become vintages — or rejects."""
     sub = Submission.objects.select_for_update().get(pk=sub.pk)
     if access.role not in {Role.ADMIN, Role.ANALYST}:
@@ -210,6 +212,8 @@ def review(sub: Submission, access: Access, user: Any, *, approve: bool, comment
         raise WorkflowError("上传人不能审核自己的报送（四眼原则） (the uploader cannot review)")
     if not approve and not comment.strip():
         raise WorkflowError("退回时请填写审核意见 (a rejection needs a comment)")
+    if approve and sub.warnings and not accept_warnings:
+        raise WorkflowError(f"报送 #{sub.pk} 有 {len(sub.warnings)} 条警告：请逐条核对并勾选“已核对警告”后再通过")
     if approve:
         rows = pd.DataFrame(sub.staged).set_index("row")[STAGED_COLUMNS]
         try:  # the rows are written in the uploader's name; the approval is the reviewer's (audited below)
@@ -223,7 +227,8 @@ def review(sub: Submission, access: Access, user: Any, *, approve: bool, comment
     sub.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment", "batch"])
     record("update", object_type="collection.Submission", object_id=sub.pk, object_repr=str(sub),
            before={"state": State.SUBMITTED}, after={"state": sub.state, "comment": comment,
-           "batch": sub.batch_id}, workspace=sub.workspace, actor=user)  # fmt: skip
+           "batch": sub.batch_id, "warnings_accepted": len(sub.warnings) if approve else 0},
+           workspace=sub.workspace, actor=user)  # fmt: skip
     return sub
 
 
