@@ -230,3 +230,21 @@ def test_upload_period_is_canonical_and_checked(platform):
     assert sub.period == "2025-09"
     with pytest.raises(workflow.WorkflowError, match="报送月份"):
         workflow.upload(p.workspace, officer, p.users["commerce"], "b.csv", b"x", period="2025")
+
+
+def test_a_mapping_template_is_saved_from_yaml_and_refused_with_reasons(platform, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from kaifang.collection.models import MappingTemplate
+
+    good = tmp_path / "t.yaml"
+    good.write_text("name: 社零分县\nrows: region\nwithin: '511900'\nvalues:\n- header: [一季度]\n"
+                    "  indicator: RETAIL_SALES\n", encoding="utf-8")  # fmt: skip
+    call_command("template", "save", str(good), "--workspace", "bazhong", "--department", "stats")
+    saved = MappingTemplate.objects.get(name="社零分县")
+    assert saved.spec["rows"] == "region" and saved.department.code == "stats"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nvalues: []\nsheeet: 月\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="sheeet"):
+        call_command("template", "save", str(bad), "--workspace", "bazhong")

@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, note
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 from openpyxl import Workbook
 
 from kaifang.collection import workflow
@@ -227,8 +228,8 @@ def bad_rows(draw: st.DrawFn, xlsx: bool = False) -> tuple[list[dict[str, Any]],
     elif kind == "value":
         letters = st.text(st.sampled_from("abcdefxyzQ中文"), min_size=1, max_size=6)  # never a number
         bad["obs_value"] = draw(st.one_of(st.sampled_from(BAD_VALUES), letters))
-        if xlsx and bad["obs_value"].startswith("="):
-            bad["obs_value"] = Text(bad["obs_value"])  # literal text, not a formula (see "formula" below)
+        if xlsx:  # typed text: openpyxl would store "=1+1" as a formula and "#REF!" as an error cell, both of
+            bad["obs_value"] = Text(bad["obs_value"])  # which read as blank (see the xfail test at the end)
     elif kind == "overflow":
         code, unit, value = draw(st.sampled_from(OVERFLOW))
         bad.update(indicator=code, unit=unit, obs_value=value, time_period="2024")
@@ -321,6 +322,14 @@ def layout(draw: st.DrawFn, need: set[str], chinese: bool = False) -> tuple[list
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk"]
 
 
+def duplicate(columns: list[str], labels: list[str], name: str, draw: st.DrawFn) -> None:
+    """Make ``name`` appear (at least) twice, under any of its aliases."""
+    while columns.count(name) < 2:
+        at = draw(st.integers(0, len(columns)))
+        columns.insert(at, name)
+        labels.insert(at, draw(st.sampled_from(ALIASES[name])))
+
+
 @st.composite
 def csv_with_bad_rows(draw: st.DrawFn) -> Case:
     """A well-formed long CSV (any encoding, delimiter, column order) with at least one bad row."""
@@ -382,9 +391,7 @@ def broken_csv(draw: st.DrawFn) -> Case:
         why = f"missing {gone}"
     elif kind == "duplicate":  # one column twice (the same label, or two aliases of it)
         name = draw(st.sampled_from(REQUIRED + OPTIONAL))
-        at = draw(st.integers(0, len(columns)))
-        columns.insert(at, name)
-        labels.insert(at, draw(st.sampled_from(ALIASES[name])))
+        duplicate(columns, labels, name, draw)
         why = f"duplicate {name}"
     elif kind == "unknown":  # nothing the reader knows
         n = draw(st.integers(1, 6))
@@ -528,9 +535,7 @@ def broken_xlsx(draw: st.DrawFn) -> Case:
         why = f"missing {gone}"
     elif kind == "duplicate":  # one column twice (the same label, or two aliases of it)
         name = draw(st.sampled_from(REQUIRED + OPTIONAL))
-        at = draw(st.integers(0, len(columns)))
-        columns.insert(at, name)
-        labels.insert(at, draw(st.sampled_from(ALIASES[name])))
+        duplicate(columns, labels, name, draw)
         why = f"duplicate {name}"
     elif kind == "unknown":
         labels = draw(st.lists(st.sampled_from(UNKNOWN_HEADERS), min_size=4, max_size=6))
@@ -586,7 +591,8 @@ LOCATION = re.compile(r"!R\d+$")
 
 
 def assert_refused(p: Any, case: Case) -> None:
-    note(f"{case.why}: {case.filename} {case.content[:400]!r}")
+    if currently_in_test_context():
+        note(f"{case.why}: {case.filename} {case.content[:400]!r}")
     before = checksum()
     user = p.users[case.who]
     grant = access(user, p.workspace)
@@ -622,7 +628,7 @@ TWO_VALUES = Case("x.xlsx", workbook_bytes([("S", [[*SHEET_HEADER, "数值"], [*
                   "the last 数值 column won")  # fmt: skip
 
 
-@fuzz(800)
+@fuzz(550)
 @given(case=csv_with_bad_rows())
 @example(case=BLANK_CODE)
 @example(case=BLANK_PERIOD)
@@ -631,7 +637,7 @@ def test_csv_with_bad_rows_is_refused(store, case):  # type: ignore[no-untyped-d
     assert_refused(store, case)
 
 
-@fuzz(650)
+@fuzz(800)
 @given(case=broken_csv())
 @example(case=BLANK_FIRST_LINE)
 @example(case=HUGE_HEADER)
@@ -640,7 +646,7 @@ def test_broken_csv_is_refused(store, case):  # type: ignore[no-untyped-def]
     assert_refused(store, case)
 
 
-@fuzz(450)
+@fuzz(300)
 @given(case=xlsx_with_bad_rows())
 @example(case=TRUE_VALUE)
 @example(case=NUMERIC_PERIOD)
@@ -691,3 +697,14 @@ def test_defect_vocabulary_is_really_defective():
     assert not set(BAD_BASES) & set(BASIS_WORDS) and not set(BAD_STATUSES) & set(STATUS_WORDS)
     for label in UNKNOWN_HEADERS + [m for ms in MISSPELT.values() for m in ms]:
         assert not known_header(label), label
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not fixed: calamine reads a formula without a cached value, or an error cell (#DIV/0!), as an empty "
+    "cell; a blank 数值 means 未报, so the row is dropped silently and the rest of the file is accepted",
+)
+@pytest.mark.parametrize("cell", [Formula("=B2*2"), "#DIV/0!"], ids=["uncached formula", "error cell"])
+def test_a_broken_formula_in_the_value_column_is_refused(store, cell):  # type: ignore[no-untyped-def]
+    rows = [SHEET_HEADER, ROW, [*ROW[:2], "2025-09", cell, ROW[4]]]
+    assert_refused(store, Case("x.xlsx", workbook_bytes([("S", rows)]), "commerce", "formula in 数值"))
