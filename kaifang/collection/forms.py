@@ -15,9 +15,9 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 
 from kaifang.collection.longcsv import HEADER_ALIASES, LONG_COLUMNS, LongFormatError, check_header, looks_long
+from kaifang.collection.readers.grid import ReadError, read_workbook
 
 FORM_HEADER = ["指标代码", "指标名称", "地区代码", "地区", "时期", "口径", "数值", "单位", "状态", "备注"]
 
@@ -87,14 +87,14 @@ def read_long_sheet(content: bytes, filename: str) -> pd.DataFrame:
 
     Rows are labelled ``file!sheet!R<row>``; rows with a blank 数值 are left out (not reported).
     """
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as exc:  # calamine raises its own error types for corrupt or truncated files
-        raise LongFormatError(f"{filename}: 无法读取 Excel 文件（{type(exc).__name__}: {exc}）") from None
-    for sheet_name in book.sheet_names:
-        rows = book.get_sheet_by_name(sheet_name).to_python()
+    try:  # the readers' grid: cached formula results, and a marker for formulas/error cells without one
+        sheets = read_workbook(content, filename=filename)
+    except ReadError as exc:
+        raise LongFormatError(str(exc)) from None
+    for sheet in sheets:
+        sheet_name, rows = sheet.name, sheet.cells
         for top, header in enumerate(rows[:20]):
-            cells = [str(c).strip() for c in header]
+            cells = ["" if c is None else str(c).strip() for c in header]
             if not looks_long(cells):
                 continue
             names = [HEADER_ALIASES.get(c.lower(), HEADER_ALIASES.get(c, "")) for c in cells]
