@@ -70,13 +70,20 @@ def read_long_csv(content: bytes, filename: str) -> pd.DataFrame:
     header = [HEADER_ALIASES.get(h.strip().lower(), HEADER_ALIASES.get(h.strip(), "")) for h in first]
     check_header([h.strip() for h in first], header, f"{filename}!R1")
     try:  # pandas' C parser: a million rows in about a second
-        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=0,
-                         names=[h or f"_ignored{i}" for i, h in enumerate(header)], skip_blank_lines=False,
-                         engine="c")  # fmt: skip
+        # one spare column catches a row longer than the header (two or more extra fields make the
+        # parser fail): a long row is refused, never silently shifted or cut
+        names = [*(h or f"_ignored{i}" for i, h in enumerate(header)), "_overflow"]
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None, skiprows=1,
+                         names=names, skip_blank_lines=False, engine="c")  # fmt: skip
     except (pd.errors.ParserError, ValueError) as exc:
         raise LongFormatError(f"{filename}: CSV 格式错误 ({exc})") from None
     # labels are file lines (header = line 1), unless a quoted cell spans several lines
     df.index = [f"{filename}!R{n}" for n in range(2, len(df) + 2)]
+    long_rows = df.index[df["_overflow"].fillna("") != ""]
+    if len(long_rows):
+        raise LongFormatError(
+            f"{long_rows[0]}: 该行字段多于表头（共 {len(long_rows)} 行） (more fields than the header)"
+        )
     df = df[[h for h in header if h]]
     blank = (df == "").all(axis=1)
     df = df[~blank].replace("", None)

@@ -113,7 +113,7 @@ def _periods(raw: pd.Series, freq: pd.Series, codes: pd.Series, problems: list[P
     if failed.any():
         _report(problems, failed, "time_period", raw[failed].map(errors))
     pfreq = raw.map(freq_of)
-    pair = freq.fillna("") + "|" + pfreq.fillna("")
+    pair = freq.astype(object).fillna("") + "|" + pfreq.astype(object).fillna("")
     verdict = {k: (k.split("|")[1] in FREQ_ALLOWED.get(k.split("|")[0], set())) for k in pair.unique()}
     mismatch = ~pair.map(verdict).astype(bool) & freq.notna() & pfreq.notna()
     if mismatch.any():
@@ -140,7 +140,9 @@ def _units(raw: pd.Series, target: pd.Series, problems: list[Problem]) -> pd.Dat
     bad = key.isin(list(errors))
     if bad.any():
         _report(problems, bad, "unit", key[bad].map(errors))
-    return pd.DataFrame({"factor": key.map(factor).astype(float), "original_unit": key.map(symbol_of).fillna("")})
+    return pd.DataFrame(
+        {"factor": key.map(factor).astype(float), "original_unit": key.map(symbol_of).astype(object).fillna("")}
+    )
 
 
 def validate(
