@@ -133,6 +133,17 @@ def stage(workspace: Workspace, access: Access, raw: pd.DataFrame) -> tuple[list
     return rows, errors, warnings
 
 
+def printable(obj: Any) -> Any:
+    """JSON-safe and storable everywhere: PostgreSQL refuses NUL characters in text and jsonb."""
+    if isinstance(obj, str):
+        return obj.replace("\x00", "\\x00")
+    if isinstance(obj, list):
+        return [printable(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: printable(v) for k, v in obj.items()}
+    return obj
+
+
 def _json(v: Any) -> Any:
     if v is None or (isinstance(v, float) and v != v):
         return None
@@ -147,6 +158,7 @@ def upload(
     """Read and check a file; keep it and its verdict as a Submission (state 已上传)."""
     if not access.can_write:
         raise WorkflowError(f"角色「{Role(access.role).label}」只读，不能上传 (read-only role)")
+    filename = printable(filename)
     if period:
         try:
             parsed = parse_period(period)
@@ -167,7 +179,8 @@ def upload(
     keep_file(content, digest)
     raw, read_problems = read_rows(content, filename, template)
     staged, errors, warnings = stage(workspace, access, raw) if not raw.empty else ([], [], [])
-    errors = [asdict(p) for p in read_problems] + errors
+    errors = printable([asdict(p) for p in read_problems] + errors)
+    warnings, staged = printable(warnings), printable(staged)
     if raw.empty and not errors:
         errors = [{"row": filename, "column": "file", "message": "文件中没有数据行 (no data rows)"}]
     months = sorted({r["time_period"][:5] + r["time_period"][-2:] for r in staged if "-" in r["time_period"]})

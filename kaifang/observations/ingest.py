@@ -186,6 +186,8 @@ def _insert(
     """The fast path: one COPY on PostgreSQL, one executemany on SQLite — no model objects."""
     if writes.empty:
         return
+    # in index order: each B-tree insert lands next to the previous one instead of at a random page
+    writes = writes.sort_values(["indicator_id", "region_id", "period", "basis"], kind="stable")
     ops = connection.ops
     at = ops.adapt_datetimefield_value(now)
     uid = user.pk if getattr(user, "pk", None) else None

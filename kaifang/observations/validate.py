@@ -62,7 +62,7 @@ def _text(col: pd.Series, max_length: int | None = None) -> pd.Series:
     if col.isna().all():
         return pd.Series("", index=col.index, dtype=object)
     uniq = col.dropna().unique()
-    stripped = {u: str(u).strip()[:max_length] for u in uniq}
+    stripped = {u: str(u).replace("\x00", "").strip()[:max_length] for u in uniq}  # NUL: never storable
     return col.map(stripped).fillna("").astype(object)
 
 
