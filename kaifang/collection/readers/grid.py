@@ -205,6 +205,7 @@ _SHEET_ENTRY = re.compile(rb"<" + _NS.encode() + rb"sheet\b[^>]*>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _HAS_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\bt="e"')
+_FORMULA_OR_ERROR_TOKENS = (b"<f>", b"<f ", b"<f/", b"<f\t", b"<f\n", b":f>", b":f ", b":f/", b't="e"')
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
@@ -246,8 +247,10 @@ def _scan_xlsx(data: bytes) -> dict[str, _Scan]:
 
 
 def _scan_sheet(xml: bytes) -> _Scan:
-    scan = _Scan(merged=[(*_rc(a.decode()), *_rc(b.decode())) for a, b in _MERGE.findall(xml)])
-    if not _HAS_FORMULA_OR_ERROR.search(xml):
+    merged = _MERGE.findall(xml) if b"mergeCell" in xml else []
+    scan = _Scan(merged=[(*_rc(a.decode()), *_rc(b.decode())) for a, b in merged])
+    # plain substring tests first (memchr-fast on a large sheet); the regex only confirms a hit
+    if not any(token in xml for token in _FORMULA_OR_ERROR_TOKENS) or not _HAS_FORMULA_OR_ERROR.search(xml):
         return scan  # the common case: nothing to look at cell by cell
     for m in _CELL.finditer(xml):
         attrs, body = dict(_ATTR.findall(m[1])), m[2] or b""
