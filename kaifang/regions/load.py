@@ -11,11 +11,10 @@ from kaifang.regions.models import Region
 @transaction.atomic
 def sync_regions() -> int:
     """Create or update every shipped region; returns how many rows changed."""
-    records = sorted(load_regions(), key=lambda r: (len(r.parent_code or ""), r.code))
     existing = {r.code: r for r in Region.objects.all()}
     changed = 0
-    # parents first: provinces have no parent, then prefectures, then counties
-    for rec in sorted(records, key=lambda r: {"province": 0, "prefecture": 1, "county": 2}[r.level]):
+    # parents first: provinces, then prefectures, then counties
+    for rec in sorted(load_regions(), key=lambda r: ({"province": 0, "prefecture": 1, "county": 2}[r.level], r.code)):
         fields = {
             "name_zh": rec.name_zh,
             "name_en": rec.name_en,
