@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,6 @@ class Submitted:
     created: int = 0
     revised: int = 0
     unchanged: int = 0
-    ids: list[int] = field(default_factory=list)
 
 
 def submit(
@@ -135,15 +134,8 @@ def submit(
             for start in range(0, len(ids), 900):
                 Observation.objects.filter(id__in=ids[start : start + 900]).update(superseded_at=now)
         _insert(workspace, writes, batch, user, now, is_sample, progress)
-        new_ids = (
-            list(Observation.objects.filter(batch=batch).order_by("id").values_list("id", flat=True))
-            if len(writes) <= AUDIT_DETAIL_LIMIT
-            else []
-        )
         _audit(workspace, batch, writes, revised, user, now)
-    return Submitted(
-        batch, created=len(writes) - len(revised), revised=len(revised), unchanged=int(same.sum()), ids=new_ids
-    )
+    return Submitted(batch, created=len(writes) - len(revised), revised=len(revised), unchanged=int(same.sum()))
 
 
 def _current_cells(workspace: Workspace, clean: pd.DataFrame) -> pd.DataFrame:
