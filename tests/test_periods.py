@@ -6,8 +6,6 @@ Run: .venv/bin/pytest tests/test_periods.py -q -p no:django
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -27,6 +25,7 @@ from kaifang.core.periods import (
     yoy,
     ytd_to_period,
 )
+from tests.conftest import assert_pure
 
 M = Period.monthly
 Q = Period.quarterly
@@ -271,5 +270,4 @@ def test_growth_rates_hand_computed() -> None:
 
 
 def test_module_does_not_import_django() -> None:
-    code = "import sys, kaifang.core.periods; assert 'django' not in sys.modules, 'django imported'"
-    subprocess.run([sys.executable, "-c", code], check=True)
+    assert_pure("kaifang.core.periods")

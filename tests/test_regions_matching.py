@@ -9,8 +9,6 @@ FIERsity name history) skip with a reason when that reference folder is absent.
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from kaifang.regions.matching import (
     load_regions,
     validate_code,
 )
+from tests.conftest import assert_pure
 
 ADMIN_CODES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "admin-codes"
 CPCA = ADMIN_CODES / "cpca_0.5.5_adcodes.csv"
@@ -290,5 +289,4 @@ def test_default_path_is_shipped() -> None:
 
 
 def test_module_does_not_import_django() -> None:
-    code = "import sys, kaifang.regions.matching; assert 'django' not in sys.modules, 'django imported'"
-    subprocess.run([sys.executable, "-c", code], check=True)
+    assert_pure("kaifang.regions.matching")
