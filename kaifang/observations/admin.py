@@ -2,22 +2,12 @@
 
 from django.contrib import admin
 
+from kaifang.audit.admin import ReadOnlyAdmin
 from kaifang.observations.models import ImportBatch, Observation
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Observation)
-class ObservationAdmin(ReadOnly):
+class ObservationAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "region", "period", "basis", "value", "unit", "status", "submitted_at",
                     "superseded_at", "is_sample")  # fmt: skip
     list_filter = ("workspace", "basis", "status", "is_sample")
@@ -26,6 +16,6 @@ class ObservationAdmin(ReadOnly):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnly):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("id", "workspace", "kind", "label", "submitted_by", "submitted_at", "rows", "revised")
     list_filter = ("workspace", "kind")
