@@ -239,3 +239,14 @@ def test_cycles_and_order_agree_with_a_brute_force_check(edges: dict[str, list[s
         assert sorted(order) == sorted(edges)
         for code in order:
             assert all(order.index(d) < order.index(code) for d in edges[code] if d in edges)
+
+
+def test_columns_are_evaluated_like_single_values_division_by_zero_included():
+    import numpy as np
+
+    from kaifang.catalog.formula import evaluate_columns
+
+    trade, gdp = np.array([10.9, 5.0, 1.0]), np.array([870.51, 0.0, np.nan])
+    got = evaluate_columns("TRADE_TOTAL / GDP * 100", {"TRADE_TOTAL": trade, "GDP": gdp})
+    assert got[0] == pytest.approx(1.25214, abs=1e-5)
+    assert np.isnan(got[1]) and np.isnan(got[2])  # a zero or missing denominator gives no value

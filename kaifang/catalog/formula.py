@@ -19,6 +19,9 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
 
 from kaifang.catalog.formula_syntax import (
     CODE_RE,
@@ -41,6 +44,7 @@ __all__ = [
     "check_units",
     "dependency_order",
     "evaluate",
+    "evaluate_columns",
     "find_cycle",
     "find_cycles",
     "parse",
@@ -76,6 +80,35 @@ def _evaluate(node: ast.expr, values: Mapping[str, float | None]) -> float:
         if isinstance(node.op, ast.Mult):
             return left * right
         return math.nan if right == 0 else left / right
+    raise FormulaError(f"无法计算的语法结构 {type(node).__name__} (cannot evaluate {type(node).__name__})")
+
+
+def evaluate_columns(formula: Formula | str, columns: Mapping[str, Any]) -> Any:
+    """The formula over whole columns (numpy arrays or pandas Series) at once, same rules as
+    :func:`evaluate`: a division by zero, like any missing input, gives NaN, never an error."""
+    return _evaluate_columns(as_formula(formula).tree, columns)
+
+
+def _evaluate_columns(node: ast.expr, columns: Mapping[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return constant_value(node)
+    if isinstance(node, ast.Name):
+        if node.id not in columns:
+            raise UnknownNameError(node.id)
+        return columns[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return -_evaluate_columns(node.operand, columns)
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate_columns(node.left, columns), _evaluate_columns(node.right, columns)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(np.asarray(right) == 0, np.nan, np.asarray(left, dtype=float) / np.where(
+                np.asarray(right) == 0, 1.0, np.asarray(right, dtype=float)))  # fmt: skip
     raise FormulaError(f"无法计算的语法结构 {type(node).__name__} (cannot evaluate {type(node).__name__})")
 
 

@@ -31,7 +31,7 @@ from kaifang.collection.plausibility import check as plausibility_check
 from kaifang.core.periods import PeriodError, parse_period
 from kaifang.observations import ingest
 from kaifang.observations.query import panel
-from kaifang.observations.validate import KEY, Problem, validate
+from kaifang.observations.validate import Problem, validate
 
 LONG_SUFFIXES = {".csv", ".tsv", ".txt"}
 STAGED_COLUMNS = ["indicator", "ref_area", "time_period", "basis", "obs_value", "unit", "obs_status", "source", "note"]
@@ -245,4 +245,4 @@ def review(
     return sub
 
 
-__all__ = ["KEY", "WorkflowError", "read_rows", "review", "submit", "upload"]
+__all__ = ["WorkflowError", "read_rows", "review", "submit", "upload"]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kaifang.accounts.models import Workspace
-from kaifang.catalog.formula import parse
+from kaifang.catalog.formula import evaluate_columns, parse
 from kaifang.catalog.models import Indicator
 from kaifang.observations.query import PANEL_COLUMNS, panel
 
@@ -59,10 +59,8 @@ def derived_panel(
         if not f:
             return pd.Series(np.nan, index=wide.index)
         parsed = parse(f)
-        env = {name: value_of(name) for name in parsed.names}
-        with np.errstate(divide="ignore", invalid="ignore"):
-            result = eval(compile(parsed.expression, "<formula>", "eval"), {"__builtins__": {}}, env)
-        columns[code] = pd.Series(result, index=wide.index).replace([np.inf, -np.inf], np.nan)
+        result = evaluate_columns(parsed, {name: value_of(name).to_numpy(dtype=float) for name in parsed.names})
+        columns[code] = pd.Series(result, index=wide.index, dtype=float)
         return columns[code]
 
     values = value_of(indicator.code).dropna()
