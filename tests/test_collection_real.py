@@ -68,3 +68,16 @@ def test_province_panel_sichuan_2021_exports_per_capita_is_a_warning(platform):
     # (同比 beyond ±50%), Sichuan 2021 and 2022 (to and from the known-bad value)
     assert sorted(flagged) == [("500000", "2010"), ("500000", "2011"), ("500000", "2012"), ("510000", "2002"),
                                ("510000", "2011"), ("510000", "2021"), ("510000", "2022")]  # fmt: skip
+
+
+def test_gscpi_raw_export_lands_as_a_world_reference_series(platform):
+    path = shared_data("gscpi", "gscpi_nyfed_vintage_2026-03.csv")
+    # the raw NY Fed export: banner rows and empty columns around a Date / GSCPI table; "GLOBAL" is 全球 (WLD)
+    save(platform, Template(name="GSCPI", rows="none", period_column=["Date"], ref_area="GLOBAL",
+                            values=[ValueColumn(["GSCPI"], indicator="GSCPI", unit="标准差")]))  # fmt: skip
+    call_command("import", str(path), workspace="bazhong", user="analyst", template="GSCPI")
+    landed = Observation.objects.filter(indicator__code="GSCPI", superseded_at__isnull=True)
+    assert landed.count() == 339 and set(landed.values_list("region__code", flat=True)) == {"WLD"}
+    assert (value("GSCPI", "WLD", "1998-01"), value("GSCPI", "WLD", "2021-12"), value("GSCPI", "WLD", "2026-03")) == (
+        -1.09, 4.49, 0.68)  # fmt: skip
+    assert max(landed.values_list("value", flat=True)) == 4.49  # the 2021-12 peak of the supply-chain crisis

@@ -284,7 +284,7 @@ def test_gscpi_raw_export_finds_the_table() -> None:
     df, problems = apply(template, sheets)
     assert problems == []
     assert len(df) == 339  # 1998-01 … 2026-03; the banner rows and empty columns are not data
-    assert df["time_period"].is_unique and df["ref_area"].eq("GLOBAL").all()  # no world region in the registry
+    assert df["time_period"].is_unique and df["ref_area"].eq("WLD").all()  # 全球: GLOBAL is an alias of WLD
     series = df.set_index("time_period")["obs_value"]
     assert (series.index[0], series.iloc[0], series.index[-1], series.iloc[-1]) == ("1998-01", -1.09, "2026-03", 0.68)
     assert (series.idxmax(), series.max()) == ("2021-12", 4.49)
@@ -328,3 +328,38 @@ def test_province_panel_long_table() -> None:
     # the implausible value the plausibility check must flag: 786.6 → 58.65 → 1065.6 美元/人
     assert (e8["2020"], e8["2021"], e8["2022"]) == (786.5863782209481, 58.65071499362877, 1065.560066873657)
     assert set(sichuan.loc[sichuan["indicator"] == "E8", "unit"]) == {"美元/人"}
+
+
+def as_xls(xlsx: bytes) -> bytes:
+    """The same workbook saved as a real BIFF8 .xls (what older 统计 software still exports), merges included."""
+    import xlwt  # dev dependency: writes genuine .xls files, which calamine must read
+
+    source = openpyxl.load_workbook(io.BytesIO(xlsx))
+    book = xlwt.Workbook(encoding="utf-8")
+    for ws in source.worksheets:
+        sheet = book.add_sheet(ws.title)
+        merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        covered = {(row, col) for r in merged.values() for row, col in r.cells if (row, col) != (r.min_row, r.min_col)}
+        for row in ws.iter_rows():
+            for cell in row:
+                pos = (cell.row, cell.column)
+                if pos in covered:
+                    continue
+                if pos in merged:
+                    r = merged[pos]
+                    sheet.write_merge(r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1, cell.value)
+                elif cell.value is not None:
+                    sheet.write(cell.row - 1, cell.column - 1, cell.value)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def test_a_real_xls_workbook_maps_like_the_xlsx() -> None:
+    data = as_xls(monthly_report())
+    assert data[:8] == bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE2 compound document, not text renamed .xls
+    xls = F.replace(".xlsx", ".xls")
+    df, problems = apply(COMMERCE, read_workbook(data, filename=xls), names=NAMES)
+    assert problems == []
+    assert rows(df) == [(label.replace(F, xls), *rest[:-2], rest[-2].replace(F, xls), rest[-1])
+                        for label, *rest in EXPECTED]  # fmt: skip

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kaifang.regions.matching import (
+    CSV_COLUMNS,
     DEFAULT_PATH,
     AmbiguousRegion,
     RegionMatcher,
@@ -43,16 +44,35 @@ def m() -> RegionMatcher:
 
 def test_shipped_csv_shape() -> None:
     records = load_regions()
-    assert len(records) == 32
+    assert len(records) == 32 + 21  # 32 Chinese divisions; the world and 20 partner countries
     by_code = {r.code: r for r in records}
     assert len(by_code) == len(records)
     for rec in records:
-        assert validate_code(rec.code)
-        assert rec.level in {"province", "prefecture", "county"}
+        foreign = rec.level in {"world", "country"}
+        assert validate_code(rec.code) != foreign
+        assert rec.level in {"world", "country", "province", "prefecture", "county"}
         assert rec.name_zh and rec.name_en
         assert rec.parent_code is None or rec.parent_code in by_code, rec
-        assert (rec.parent_code is None) == (rec.level == "province"), rec
+        assert (rec.parent_code is None) == (rec.level in {"world", "country", "province"}), rec
     assert {r.code for r in records if r.level == "province"} == {"500000", "510000", "610000"}
+
+
+def test_foreign_areas_by_iso_alpha3_code_and_name() -> None:
+    m = RegionMatcher(load_regions())
+    assert [m.match(t).code for t in ("WLD", "wld", "GLOBAL", "全球", "World", "美国", "USA", "Viet Nam", "越南")] == [
+        "WLD", "WLD", "WLD", "WLD", "WLD", "USA", "USA", "VNM", "VNM"]  # fmt: skip
+    assert m.get("KOR").name_zh == "韩国" and m.ancestors("USA") == []
+
+
+def test_foreign_codes_are_checked_by_their_level(tmp_path) -> None:
+    head = ",".join(CSV_COLUMNS) + "\n"
+    for line, message in [("usa,美国,United States,country,,,", "invalid ISO 3166-1 alpha-3 code 'usa'"),
+                          ("511900,巴中市,Bazhong,country,,,", "invalid ISO 3166-1 alpha-3 code '511900'"),
+                          ("USA,美国,United States,province,,,", "invalid GB/T 2260 code 'USA'")]:  # fmt: skip
+        path = tmp_path / "r.csv"
+        path.write_text(head + line + "\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=f"r.csv:2: {message}"):
+            load_regions(path)
 
 
 def test_exactly_21_prefectures_under_sichuan() -> None:
@@ -93,6 +113,8 @@ def _cpca_names() -> dict[str, str]:
 def test_every_code_exists_in_cpca_with_the_same_name() -> None:
     names = _cpca_names()  # 12-digit adcodes: 511900000000
     for rec in load_regions():
+        if rec.level in {"world", "country"}:
+            continue  # ISO 3166-1 areas are outside GB/T 2260
         adcode = rec.code + "000000"
         assert adcode in names, f"{rec.code} {rec.name_zh} not in cpca"
         assert names[adcode] == rec.name_zh, f"{rec.code}: ours {rec.name_zh}, cpca {names[adcode]}"

@@ -192,6 +192,7 @@ _UNIT_LIST: tuple[Unit, ...] = (
     Unit("天", "duration", 24.0, "day", ("日",)),
     Unit("分", "score", 1.0, "score points", ("分值", "得分")),
     Unit("指数", "index", 1.0, "index points", ("指数点", "点")),
+    Unit("标准差", "std_dev", 1.0, "standard deviations from the mean", ("σ", "个标准差", "std. dev.")),
     # 复合单位
     Unit("元/人", "money_cny_per_person", 1.0, "yuan per person"),
     Unit("美元/人", "money_usd_per_person", 1.0, "US dollars per person"),

@@ -13,8 +13,9 @@ def sync_regions() -> int:
     """Create or update every shipped region; returns how many rows changed."""
     existing = {r.code: r for r in Region.objects.all()}
     changed = 0
-    # parents first: provinces, then prefectures, then counties
-    for rec in sorted(load_regions(), key=lambda r: ({"province": 0, "prefecture": 1, "county": 2}[r.level], r.code)):
+    # parents first: provinces (and foreign areas, which have none), then prefectures, then counties
+    depth = {"world": 0, "country": 0, "province": 0, "prefecture": 1, "county": 2}
+    for rec in sorted(load_regions(), key=lambda r: (depth[r.level], r.code)):
         fields = {
             "name_zh": rec.name_zh,
             "name_en": rec.name_en,

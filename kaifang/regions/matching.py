@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kaifang.regions.names import CJK, MIN_SHORT, code_like, name_key, short_en, short_name, short_zh
 from kaifang.regions.records import (
+    CSV_COLUMNS,
     DEFAULT_PATH,
     LEVELS,
     PROVINCE_PREFIXES,
@@ -34,6 +35,7 @@ from kaifang.regions.records import (
 )
 
 __all__ = [
+    "CSV_COLUMNS",
     "DEFAULT_PATH",
     "LEVELS",
     "PROVINCE_PREFIXES",
@@ -90,7 +92,7 @@ class RegionMatcher:
 
     Matching tries, in order, stopping at the first tier that yields a region:
 
-    1. a code (current, or former: 513700 → 巴中市 511900);
+    1. a code (current, or former: 513700 → 巴中市 511900; ISO alpha-3 for foreign areas: USA);
     2. an exact full name, alias or English name (巴中市, 巴中地区, 巴中县, Bazhong);
     3. the official name without its suffix (巴中 → 巴中市, 凉山 → 凉山彝族自治州);
     4. an alias without its suffix (达川 → 达州市);
@@ -229,6 +231,8 @@ class RegionMatcher:
         if not key:
             raise UnknownRegion(text, within=within)
         code = code_like(text)
+        if code is None and text.strip().upper() in self._by_code:
+            code = text.strip().upper()  # an ISO 3166-1 alpha-3 code of a foreign area (USA, WLD)
         if code is not None:
             return self._match_code(text, code, within)
         found = self._match_name(text, key, within)

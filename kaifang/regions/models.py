@@ -1,4 +1,4 @@
-"""Regions by GB/T 2260 code (行政区划代码), with their hierarchy and former names."""
+"""Regions by GB/T 2260 code (行政区划代码), with their hierarchy and former names; foreign areas by ISO 3166-1."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django.db import models
 
 
 class Level(models.TextChoices):
+    WORLD = "world", "全球"
+    COUNTRY = "country", "国家（地区）"
     PROVINCE = "province", "省级"
     PREFECTURE = "prefecture", "地级"
     COUNTY = "county", "县级"

@@ -16,18 +16,27 @@ from pathlib import Path
 __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_PATH",
+    "FOREIGN_LEVELS",
     "LEVELS",
     "PROVINCE_PREFIXES",
     "RegionRecord",
     "load_regions",
+    "validate_area_code",
     "validate_code",
 ]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "regions.csv"
 """The shipped region list."""
 
-LEVELS = ("province", "prefecture", "county")
-"""省级 / 地级 / 县级. Municipalities (直辖市, e.g. 重庆市) are ``province``."""
+LEVELS = ("world", "country", "province", "prefecture", "county")
+"""全球 / 国家（地区）/ 省级 / 地级 / 县级. Municipalities (直辖市, e.g. 重庆市) are ``province``.
+
+``world`` and ``country`` areas are outside GB/T 2260: reference series (the NY Fed GSCPI is
+global) and partner countries of cross-border agreements and trade.  They carry ISO 3166-1 alpha-3
+codes (``USA``, ``VNM``), and ``WLD`` for the world, as the World Bank and UN Comtrade do.
+"""
+
+FOREIGN_LEVELS = frozenset({"world", "country"})
 
 # fmt: off
 PROVINCE_PREFIXES = frozenset(
@@ -75,6 +84,14 @@ def validate_code(code: object) -> bool:
     )
 
 
+def validate_area_code(code: object, level: str) -> bool:
+    """True when ``code`` has the form its ``level`` needs: ISO 3166-1 alpha-3 (or ``WLD``) for
+    ``world``/``country`` areas, a GB/T 2260 code (:func:`validate_code`) for Chinese divisions."""
+    if level in FOREIGN_LEVELS:
+        return isinstance(code, str) and len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
+    return validate_code(code)
+
+
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (cell or "").split("|") if part.strip())
 
@@ -98,15 +115,18 @@ def load_regions(path: str | Path | None = None) -> list[RegionRecord]:
             line = reader.line_num
             where = f"{source}:{line}"
             code = (row["code"] or "").strip()
-            if not validate_code(code):
-                raise ValueError(f"{where}: invalid GB/T 2260 code {code!r}")
-            if code in seen:
-                raise ValueError(f"{where}: duplicate code {code} (first on line {seen[code]})")
-            seen[code] = line
             level = (row["level"] or "").strip()
             if level not in LEVELS:
                 raise ValueError(f"{where}: level {level!r} is not one of {', '.join(LEVELS)}")
+            if not validate_area_code(code, level):
+                kind = "ISO 3166-1 alpha-3" if level in FOREIGN_LEVELS else "GB/T 2260"
+                raise ValueError(f"{where}: invalid {kind} code {code!r}")
+            if code in seen:
+                raise ValueError(f"{where}: duplicate code {code} (first on line {seen[code]})")
+            seen[code] = line
             parent = (row["parent_code"] or "").strip() or None
+            if parent is not None and level in FOREIGN_LEVELS:
+                raise ValueError(f"{where}: a {level} area has no parent (got {parent!r})")
             if parent is not None and not validate_code(parent):
                 raise ValueError(f"{where}: invalid parent_code {parent!r}")
             former = _split(row["former_codes"])
