@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "kaifang.catalog",
     "kaifang.observations",
     "kaifang.collection",
+    "kaifang.jobs",
+    "kaifang.indexing",
     "kaifang.cockpit",
     "kaifang.demo",
 ]

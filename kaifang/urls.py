@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from kaifang.api import api
 from kaifang.cockpit import views
 from kaifang.collection import views as collection
+from kaifang.jobs import views as jobs
 
 WS = "w/<slug:ws>"
 
@@ -40,4 +41,8 @@ urlpatterns = [
     path(f"{WS}/collection/<int:pk>.json", collection.submission, {"fmt": "json"}, name="submission-json"),
     path(f"{WS}/collection/<int:pk>/submit/", collection.submit, name="submission-submit"),
     path(f"{WS}/collection/<int:pk>/review/", collection.review, name="submission-review"),
+    path(f"{WS}/jobs/", jobs.jobs, name="jobs"),
+    path(f"{WS}/jobs.json", jobs.jobs, {"fmt": "json"}, name="jobs-json"),
+    path(f"{WS}/jobs/<int:pk>/", jobs.job, name="job"),
+    path(f"{WS}/jobs/<int:pk>.json", jobs.job, {"fmt": "json"}, name="job-json"),
 ]

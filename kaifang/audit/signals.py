@@ -24,6 +24,7 @@ AUDITED = [
     "catalog.Indicator",
     "collection.MappingTemplate",
     "collection.ReportingDuty",
+    "jobs.Job",  # creation only in practice: the worker writes state and progress with update()
 ]
 _IGNORED_UPDATE_FIELDS = {"last_login"}
 
