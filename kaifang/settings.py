@@ -135,6 +135,8 @@ NODE_MODULES = Path(env("KAIFANG_NODE_MODULES", str(PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # echarts@4.9.0 (Apache-2.0) still ships China's province maps; unofficial boundaries (see docs/indexing.md)
+    ("vendor/maps", NODE_MODULES / "echarts4-maps" / "map" / "json"),
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from kaifang.api import api
 from kaifang.cockpit import views
 from kaifang.collection import views as collection
+from kaifang.indexing import views as indexing
 from kaifang.jobs import views as jobs
 
 WS = "w/<slug:ws>"
@@ -41,6 +42,19 @@ urlpatterns = [
     path(f"{WS}/collection/<int:pk>.json", collection.submission, {"fmt": "json"}, name="submission-json"),
     path(f"{WS}/collection/<int:pk>/submit/", collection.submit, name="submission-submit"),
     path(f"{WS}/collection/<int:pk>/review/", collection.review, name="submission-review"),
+    path(f"{WS}/index/", indexing.home, name="index"),
+    path(f"{WS}/index/<slug:code>/", indexing.ranking, name="index-ranking"),
+    path(f"{WS}/index/<slug:code>.json", indexing.ranking, {"fmt": "json"}, name="index-ranking-json"),
+    path(f"{WS}/index/<slug:code>/units/<str:unit>/", indexing.profile, name="index-profile"),
+    path(f"{WS}/index/<slug:code>/units/<str:unit>.json", indexing.profile, {"fmt": "json"}, name="index-profile-json"),
+    path(f"{WS}/index/<slug:code>/method/", indexing.method, name="index-method"),
+    path(f"{WS}/index/<slug:code>/method.json", indexing.method, {"fmt": "json"}, name="index-method-json"),
+    path(f"{WS}/index/<slug:code>/uncertainty/", indexing.uncertainty, name="index-uncertainty"),
+    path(
+        f"{WS}/index/<slug:code>/uncertainty.json", indexing.uncertainty, {"fmt": "json"}, name="index-uncertainty-json"
+    ),
+    path(f"{WS}/index/<slug:code>/uncertainty/run/", indexing.start_uncertainty, name="index-uncertainty-run"),
+    path(f"{WS}/index/<slug:code>/build/", indexing.start_build, name="index-build"),
     path(f"{WS}/jobs/", jobs.jobs, name="jobs"),
     path(f"{WS}/jobs.json", jobs.jobs, {"fmt": "json"}, name="jobs-json"),
     path(f"{WS}/jobs/<int:pk>/", jobs.job, name="job"),

@@ -58,8 +58,9 @@ def test_unknown_kind_is_refused_with_the_known_ones(platform):
 
 def test_worker_takes_jobs_in_order(platform):
     SEEN.clear()
-    ids = [enqueue(platform.workspace, platform.users["analyst"], "tests.square", f"#{n}", {"n": n}).pk
-           for n in (3, 1, 2)]  # fmt: skip
+    ids = [
+        enqueue(platform.workspace, platform.users["analyst"], "tests.square", f"#{n}", {"n": n}).pk for n in (3, 1, 2)
+    ]
     assert work(once=True) == 3 and ids == SEEN
     assert [Job.objects.get(pk=i).result["square"] for i in ids] == [9, 1, 4]
 

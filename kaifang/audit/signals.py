@@ -24,6 +24,8 @@ AUDITED = [
     "catalog.Indicator",
     "collection.MappingTemplate",
     "collection.ReportingDuty",
+    "indexing.IndexDefinition",
+    "indexing.IndexBuild",
     "jobs.Job",  # creation only in practice: the worker writes state and progress with update()
 ]
 _IGNORED_UPDATE_FIELDS = {"last_login"}

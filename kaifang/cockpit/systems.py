@@ -28,6 +28,7 @@ SYSTEMS: tuple[System, ...] = (
         "Open-cooperation index",
         "摘要, §二, §三(四)",
         "综合指数、对标城市、不确定性与敏感性分析",
+        "index",
     ),
     System("s3", "政策实施路线图", "Policy roadmap", "§四(七)七", "月度调度、季度评估、年度考核"),
     System("s4", "合作协议与项目台账", "Agreements ledger", "§二 问题二", "签约→注册→开工→投产→达产，实际到位资金"),

@@ -58,8 +58,10 @@ def reset() -> None:
             if ws is None:
                 continue
             from kaifang.collection.models import Submission
+            from kaifang.indexing.models import IndexBuild
 
             Submission.objects.filter(workspace=ws).delete()
+            IndexBuild.objects.filter(definition__workspace=ws).delete()  # scores go with their build
             Observation.objects.filter(workspace=ws).delete()
             ImportBatch.objects.filter(workspace=ws).delete()
             ws.delete()  # memberships, duties and templates go with it (audited without the workspace)
@@ -105,8 +107,23 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
                     progress(1)
         counts[code] = n
         _duties(ws)
+        with acting_as(loader):
+            _index(ws, loader)
     _pending_submission(Workspace.objects.get(code="bazhong"), users)
     return counts
+
+
+def _index(ws: Workspace, user: User) -> None:
+    """The open-cooperation index over the home city and its peers, built once on the demo data."""
+    from kaifang.demo.generate import CITIES
+    from kaifang.indexing.builds import run_build
+    from kaifang.indexing.demo import PEERS, ensure_definition
+
+    home = ws.home_region.code if ws.home_region else "511900"
+    peers = [p for p in ["511900", *PEERS] if p != home][:5]
+    definition = ensure_definition(ws, sorted(CITIES), home, peers, user)
+    if not definition.builds.exists():
+        run_build(definition, user)
 
 
 def _duties(ws: Workspace) -> None:

@@ -39,6 +39,8 @@ def cronbach_alpha(data: pd.DataFrame) -> float:
     cov = data.cov().to_numpy()
     total = np.nansum(cov)
     mean_off = (total - np.nansum(np.diag(cov))) / (k * (k - 1))
+    if total == 0:  # the parts cancel out exactly (e.g. two perfectly opposed indicators): alpha is undefined
+        return float("nan")
     return float(k * k * mean_off / total)
 
 

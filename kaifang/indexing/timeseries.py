@@ -217,8 +217,10 @@ def change_between(
     units = a.index.union(b.index)
     frame = pd.DataFrame(
         {
-            "Start": a.reindex(units).melt(ignore_index=False, var_name="variable").set_index("variable", append=True)["value"],
-            "End": b.reindex(units).melt(ignore_index=False, var_name="variable").set_index("variable", append=True)["value"],
+            "Start": a.reindex(units)
+            .melt(ignore_index=False, var_name="iCode")
+            .set_index("iCode", append=True)["value"],
+            "End": b.reindex(units).melt(ignore_index=False, var_name="iCode").set_index("iCode", append=True)["value"],
         }
     )
     frame.index.names = ["uCode", "iCode"]

@@ -97,11 +97,13 @@ def run(job: Job, *, min_interval: float = 0.5) -> Job:
         result = handler(job, progress)
     except Exception as exc:  # a failed job must record why, whatever the cause
         tail = "".join(traceback.format_exception(exc)[-3:])
-        Job.objects.filter(pk=job.pk).update(state=State.FAILED, finished_at=timezone.now(),
-                                             message=f"失败: {exc}"[:300], error=tail[-4000:])  # fmt: skip
+        Job.objects.filter(pk=job.pk).update(
+            state=State.FAILED, finished_at=timezone.now(), message=f"失败: {exc}"[:300], error=tail[-4000:]
+        )
     else:
-        Job.objects.filter(pk=job.pk).update(state=State.DONE, finished_at=timezone.now(), progress=1.0,
-                                             message="完成 (done)", result=result)  # fmt: skip
+        Job.objects.filter(pk=job.pk).update(
+            state=State.DONE, finished_at=timezone.now(), progress=1.0, message="完成 (done)", result=result
+        )
     job.refresh_from_db()
     return job
 

@@ -19,12 +19,22 @@ def job_dict(job: Job) -> dict[str, Any]:
         return timezone.localtime(value).isoformat() if value else None
 
     return {
-        "id": job.pk, "kind": job.kind, "title": job.title, "params": job.params, "state": job.state,
-        "state_zh": job.get_state_display(), "progress": round(job.progress, 4), "message": job.message,
-        "result": job.result, "error": job.error, "created_by": job.created_by.get_username(),
-        "created_at": at(job.created_at), "started_at": at(job.started_at), "finished_at": at(job.finished_at),
+        "id": job.pk,
+        "kind": job.kind,
+        "title": job.title,
+        "params": job.params,
+        "state": job.state,
+        "state_zh": job.get_state_display(),
+        "progress": round(job.progress, 4),
+        "message": job.message,
+        "result": job.result,
+        "error": job.error,
+        "created_by": job.created_by.get_username(),
+        "created_at": at(job.created_at),
+        "started_at": at(job.started_at),
+        "finished_at": at(job.finished_at),
         "finished": job.finished,
-    }  # fmt: skip
+    }
 
 
 @login_required

@@ -35,3 +35,25 @@ def change(value: Any, unit: str = "%") -> str:
     if unit == "%":
         return f"{float(value):+.1f}%"
     return f"{float(value):+.2f}{gettext(unit)}"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ row.dimensions|get_item:code }}`` — a dict value by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def pct_plain(value: Any, digits: int = 0) -> str:
+    """A share (0.57) as a percentage without sign (57%); blank stays —."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """Compact JSON with Chinese kept as is (for parameters shown in a page)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
