@@ -144,6 +144,9 @@ def test_pages_and_json_twins(platform, index):
     assert method["spec"] == SPEC and method["data"]["observations"] == 6
     assert c.get("/w/bazhong/index/test/method/").status_code == 200
     assert c.get("/w/bazhong/index/test/uncertainty/").status_code == 200
+    cockpit = json.loads(c.get("/w/bazhong/cockpit.json").content)["index"]
+    assert (cockpit["score"], cockpit["rank"], cockpit["of"], cockpit["year"]) == (25.0, 3, 3, "2024")
+    assert "第 3 名 / 3" in c.get("/w/bazhong/").text
     c.force_login(platform.users["dazhou"])
     assert c.get("/w/bazhong/index/test.json").status_code == 404
 

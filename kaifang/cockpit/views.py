@@ -56,10 +56,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def cockpit(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
     access = access_for(request.user, ws)
+    from kaifang.indexing.pages import headline  # the cockpit shows each system's headline figure
+
+    data = {**explorer.overview(access.workspace), "index": headline(access.workspace)}
     return twin(
         request,
         "cockpit/overview.html",
-        explorer.overview(access.workspace),
+        data,
         fmt,
         workspace=access.workspace,
         access=access,

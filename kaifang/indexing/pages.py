@@ -198,3 +198,20 @@ def method(build: IndexBuild) -> dict[str, Any]:
         "notes": d.notes,
         "units": d.units,
     }
+
+
+def headline(workspace: Any) -> dict[str, Any] | None:
+    """The cockpit's index card: the home region's latest score, rank and change (None before a build)."""
+    definition = IndexDefinition.objects.filter(workspace=workspace).order_by("code", "-version").first()
+    built = latest_build(definition) if definition else None
+    if definition is None or built is None or not definition.home:
+        return None
+    data = ranking(built)
+    mine = next((r for r in data["rows"] if r["unit"] == definition.home), None)
+    if mine is None:
+        return None
+    return {
+        "code": definition.code, "name": definition.name_zh, "year": data["year"], "score": mine["score"],
+        "rank": mine["rank"], "of": len(data["rows"]), "rank_change": mine["rank_change"],
+        "score_change": mine["score_change"], "build": built.pk,
+    }
