@@ -211,7 +211,13 @@ def headline(workspace: Any) -> dict[str, Any] | None:
     if mine is None:
         return None
     return {
-        "code": definition.code, "name": definition.name_zh, "year": data["year"], "score": mine["score"],
-        "rank": mine["rank"], "of": len(data["rows"]), "rank_change": mine["rank_change"],
-        "score_change": mine["score_change"], "build": built.pk,
+        "code": definition.code,
+        "name": definition.name_zh,
+        "year": data["year"],
+        "score": mine["score"],
+        "rank": mine["rank"],
+        "of": len(data["rows"]),
+        "rank_change": mine["rank_change"],
+        "score_change": mine["score_change"],
+        "build": built.pk,
     }
