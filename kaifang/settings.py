@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "kaifang.collection",
     "kaifang.jobs",
     "kaifang.indexing",
+    "kaifang.roadmap",
+    "kaifang.projects",
+    "kaifang.warning",
     "kaifang.cockpit",
     "kaifang.demo",
 ]
