@@ -26,6 +26,12 @@ AUDITED = [
     "collection.ReportingDuty",
     "indexing.IndexDefinition",
     "indexing.IndexBuild",
+    "projects.Agreement",
+    "projects.Project",
+    "projects.MilestoneRecord",
+    "projects.FundsRecord",
+    "projects.StatusChange",
+    "projects.EvidenceFile",
     "jobs.Job",  # creation only in practice: the worker writes state and progress with update()
 ]
 _IGNORED_UPDATE_FIELDS = {"last_login"}

@@ -55,6 +55,12 @@ class LedgerImport:
     projects: tuple[Project, ...]
     cumulative_funds: tuple[CumulativeFunds, ...]
     problems: tuple[Problem, ...] = field(default=())
+    rows: tuple[tuple[str, str], ...] = field(default=())  # (project id, file!sheet!R{row}) for locating
+
+    @property
+    def locations(self) -> dict[str, str]:
+        """Project id → the row it was read from (``file!sheet!R12``)."""
+        return dict(self.rows)
 
     @property
     def ok(self) -> bool:
@@ -192,7 +198,7 @@ def _read_sheet(
     recorded_at: datetime | None,
     matcher: RegionMatcher,
     departments: Mapping[str, str] | None,
-) -> tuple[list[Project], list[CumulativeFunds], list[Problem], str | None] | None:
+) -> tuple[list[Project], list[CumulativeFunds], list[Problem], str | None, list[tuple[str, str]]] | None:
     cells = spread(sheet)
     layout = detect(sheet, cells)
     if layout is None:
@@ -213,7 +219,7 @@ def _read_sheet(
                 )
             )
     if any(p.level == "error" for p in s.problems):
-        return [], [], s.problems, None
+        return [], [], s.problems, None, []
     month = f"{as_of:%Y-%m}" if as_of else layout.month
     parsed: list[_Parsed] = []
     seen: dict[str, int] = {}
@@ -249,7 +255,8 @@ def _read_sheet(
             )
         )
     projects, snapshots = _finish(parsed, month, recorded_at)
-    return projects, snapshots, s.problems, month
+    rows = [(row.project["id"], location(sheet.file, sheet.name, row.row + 1)) for row in parsed]
+    return projects, snapshots, s.problems, month, rows
 
 
 def _finish(
@@ -303,13 +310,15 @@ def read_ledger(
     projects: list[Project] = []
     snapshots: list[CumulativeFunds] = []
     months: list[str] = []
+    rows: list[tuple[str, str]] = []
     ledgers = 0
     for sheet in sheets:
         result = _read_sheet(sheet, as_of, recorded_at, matcher, departments)
         if result is None:
             continue
         ledgers += 1
-        ps, fs, found, month = result
+        ps, fs, found, month, where = result
+        rows += where
         projects += ps
         snapshots += fs
         problems += found
@@ -323,4 +332,6 @@ def read_ledger(
         problems.append(Problem(file, "", None, None, f"项目 {pid!r} 出现在多个工作表中 (project in several sheets)"))
     if any(p.level == "error" for p in problems):
         return LedgerImport(file, max(months, default=None), (), (), tuple(problems))
-    return LedgerImport(file, max(months, default=None), tuple(projects), tuple(snapshots), tuple(problems))
+    return LedgerImport(
+        file, max(months, default=None), tuple(projects), tuple(snapshots), tuple(problems), tuple(rows)
+    )
