@@ -11,7 +11,7 @@ from django.test import Client
 
 from kaifang.audit.models import AuditEntry
 from kaifang.indexing.builds import run_build
-from kaifang.indexing.models import IndexBuild, IndexDefinition, IndexScore
+from kaifang.indexing.models import IndexBuild, IndexDefinition, IndexScore, IndexUncertainty
 from kaifang.jobs.runner import work
 from kaifang.observations import ingest
 from tests.conftest import access
@@ -168,3 +168,28 @@ def test_an_unbuilt_definition_says_so(platform, index):
     c.force_login(platform.users["analyst"])
     page = c.get("/w/bazhong/index/test/")
     assert "尚未构建" in page.text and json.loads(c.get("/w/bazhong/index/test.json").content)["build"] is None
+
+
+def test_uncertainty_runs_as_a_job_reproducibly_from_its_seed(platform, index):
+    run_build(index, as_of=T2)
+    c = Client()
+    c.force_login(platform.users["leader"])
+    assert c.post("/w/bazhong/index/test/uncertainty/run/", {"N": 50}).status_code == 403
+    c.force_login(platform.users["analyst"])
+    assert c.post("/w/bazhong/index/test/uncertainty/run/", {"N": 5}).status_code == 302  # refused: N < 10
+    assert IndexUncertainty.objects.count() == 0
+    for _ in range(2):
+        answer = c.post("/w/bazhong/index/test/uncertainty/run/", {"N": 200, "seed": 7, "noise": 0.25, "sobol": "on"})
+        assert answer.status_code == 302 and "/jobs/" in answer["Location"]
+    assert work(once=True) == 2
+    first, second = IndexUncertainty.objects.order_by("id")
+    assert first.result == second.result  # same seed, same vintages → identical analysis
+    ranks = {r["unit"]: r for r in first.result["ranks"]}
+    assert {u: r["nominal"] for u, r in ranks.items()} == {"511700": 1, "510800": 2, "511900": 3}  # the build's
+    assert all(1 <= r["q05"] <= r["median"] <= r["q95"] <= 3 for r in ranks.values())
+    # dropping FDI leaves clearance time alone, where 巴中 (10 h) leads: its rank interval must reach 1
+    assert ranks["511900"]["q05"] == 1.0 and first.result["N"] == 200
+    assert {s["variable"] for s in first.result["sobol"]} == {"normalise", "weights",
+                                                             "aggregate.f_ag", "exclude"}  # fmt: skip
+    page = json.loads(c.get("/w/bazhong/index/test/uncertainty.json").content)
+    assert page["result"] == second.result and page["analysis"]["state"] == "done"

@@ -123,7 +123,12 @@ def _index(ws: Workspace, user: User) -> None:
     peers = [p for p in ["511900", *PEERS] if p != home][:5]
     definition = ensure_definition(ws, sorted(CITIES), home, peers, user)
     if not definition.builds.exists():
-        run_build(definition, user)
+        built = run_build(definition, user)
+        from kaifang.indexing.models import IndexUncertainty
+        from kaifang.indexing.tasks import run_uncertainty
+
+        params = {"N": 1000, "seed": 1, "noise": 0.25, "sobol": True}
+        run_uncertainty(IndexUncertainty.objects.create(build=built, params=params, created_by=user), lambda f, m: None)
 
 
 def _duties(ws: Workspace) -> None:
