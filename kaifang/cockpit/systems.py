@@ -31,7 +31,14 @@ SYSTEMS: tuple[System, ...] = (
         "index",
     ),
     System("s3", "政策实施路线图", "Policy roadmap", "§四(七)七", "月度调度、季度评估、年度考核"),
-    System("s4", "合作协议与项目台账", "Agreements ledger", "§二 问题二", "签约→注册→开工→投产→达产，实际到位资金"),
+    System(
+        "s4",
+        "合作协议与项目台账",
+        "Agreements ledger",
+        "§二 问题二",
+        "签约→注册→开工→投产→达产，实际到位资金",
+        "projects:home",
+    ),
     System("s5", "开放合作型经济安全预警", "Early warning", "§四(七)六", "供应链受阻指数、红黄蓝三级预警"),
     System(
         "s6", "风险压力测试与政策适配性评估", "Stress tests", "摘要, §三(四), §四(二)", "投入产出冲击情景、三个匹配"

@@ -110,6 +110,10 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
         with acting_as(loader):
             _index(ws, loader)
     _pending_submission(Workspace.objects.get(code="bazhong"), users)
+    from kaifang.projects.demo_load import load_demo as load_ledger
+
+    with acting_as(loader):
+        load_ledger(Workspace.objects.get(code="bazhong"), loader)  # rolls 省外到位资金 up as new vintages
     return counts
 
 
