@@ -236,6 +236,14 @@ def test_funds_roll_up_into_observations_with_lineage(platform, ledger) -> None:
     client.force_login(platform.users["leader"])
     page = client.get(f"/w/bazhong/projects/lineage/{annual.pk}.json").json()
     assert page["count"] == 3 and page["sum"] == 1.7 and page["observation"]["value"] == 1.7
+    # the indicator explorer shows 省外到位资金 and links each rolled-up vintage back to its projects
+    explorer = client.get("/w/bazhong/indicators/OUT_PROVINCE_FUNDS.json?freq=年").json()
+    [row] = [v for v in explorer["vintages"] if v["time_period"] == "2024"]
+    assert row["id"] == annual.pk and row["projects_lineage"] is True and row["obs_value"] == 1.7
+    assert (
+        f"/w/bazhong/projects/lineage/{annual.pk}/"
+        in client.get("/w/bazhong/indicators/OUT_PROVINCE_FUNDS/?freq=年").text
+    )
 
 
 def test_editing_funds_creates_a_new_vintage(platform, ledger) -> None:

@@ -289,10 +289,16 @@ def vintage_table(
     qs = vintages(workspace, indicator.code).filter(region__code__in=list(regions), basis=basis)
     if as_of is not None:
         qs = qs.filter(submitted_at__lte=as_of)
+    from kaifang.projects.models import RollupLineage  # values rolled up from the 项目台账 link back to projects
+
+    shown = [o for o in qs[:3000] if freq_of(o.period) == freq]
+    traced = set(
+        RollupLineage.objects.filter(workspace=workspace, observation_id__in=[o.id for o in shown]).values_list(
+            "observation_id", flat=True
+        )
+    )
     rows = []
-    for o in qs[:3000]:
-        if freq_of(o.period) != freq:
-            continue
+    for o in shown:
         rows.append(
             {
                 "id": o.id,
@@ -309,6 +315,7 @@ def vintage_table(
                 "submitted_at": timezone.localtime(o.submitted_at).isoformat(),
                 "superseded_at": timezone.localtime(o.superseded_at).isoformat() if o.superseded_at else None,
                 "current": o.superseded_at is None or (as_of is not None and o.superseded_at > as_of),
+                "projects_lineage": o.id in traced,
             }
         )
     return rows
