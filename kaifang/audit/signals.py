@@ -32,6 +32,17 @@ AUDITED = [
     "projects.FundsRecord",
     "projects.StatusChange",
     "projects.EvidenceFile",
+    "roadmap.Policy",
+    "roadmap.Task",
+    "roadmap.Kpi",
+    "roadmap.KpiTarget",
+    "roadmap.ProgressReport",
+    "roadmap.KpiValue",
+    "roadmap.EvidenceFile",
+    "roadmap.Assessment",
+    "roadmap.RoadmapConfig",
+    "roadmap.ExploratoryMeasure",
+    "roadmap.SupervisionEntry",
     "jobs.Job",  # creation only in practice: the worker writes state and progress with update()
 ]
 _IGNORED_UPDATE_FIELDS = {"last_login"}

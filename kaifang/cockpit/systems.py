@@ -30,7 +30,7 @@ SYSTEMS: tuple[System, ...] = (
         "综合指数、对标城市、不确定性与敏感性分析",
         "index",
     ),
-    System("s3", "政策实施路线图", "Policy roadmap", "§四(七)七", "月度调度、季度评估、年度考核"),
+    System("s3", "政策实施路线图", "Policy roadmap", "§四(七)七", "月度调度、季度评估、年度考核", "roadmap:tree"),
     System(
         "s4",
         "合作协议与项目台账",

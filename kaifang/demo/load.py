@@ -112,8 +112,11 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
     _pending_submission(Workspace.objects.get(code="bazhong"), users)
     from kaifang.projects.demo_load import load_demo as load_ledger
 
+    from kaifang.roadmap.demo_load import load_demo as load_roadmap
+
     with acting_as(loader):
         load_ledger(Workspace.objects.get(code="bazhong"), loader)  # rolls 省外到位资金 up as new vintages
+        load_roadmap(Workspace.objects.get(code="bazhong"), loader)  # the report's seven recommendations
     return counts
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -128,7 +129,7 @@ def roll_up(
 
 def roll_up_tree(
     kpis: pd.DataFrame,
-    task_weights: Mapping[str, float] | None = None,
+    task_weights: Mapping[Any, float] | None = None,
     rule: RollUpRule = RollUpRule(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tasks and policies from a KPI table with columns ``policy``, ``task``, ``light`` and ``weight``.
