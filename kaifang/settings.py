@@ -150,3 +150,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("KAIFANG_LOG_LEVEL", "WARNING")},
 }
+EMAIL_BACKEND = env("KAIFANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")  # S5 alert e-mails

@@ -39,7 +39,9 @@ SYSTEMS: tuple[System, ...] = (
         "签约→注册→开工→投产→达产，实际到位资金",
         "projects:home",
     ),
-    System("s5", "开放合作型经济安全预警", "Early warning", "§四(七)六", "供应链受阻指数、红黄蓝三级预警"),
+    System(
+        "s5", "开放合作型经济安全预警", "Early warning", "§四(七)六", "供应链受阻指数、红黄蓝三级预警", "warning:board"
+    ),
     System(
         "s6", "风险压力测试与政策适配性评估", "Stress tests", "摘要, §三(四), §四(二)", "投入产出冲击情景、三个匹配"
     ),

@@ -59,7 +59,9 @@ def reset() -> None:
                 continue
             from kaifang.collection.models import Submission
             from kaifang.indexing.models import IndexBuild
+            from kaifang.warning.demo_load import reset as reset_warning
 
+            reset_warning(ws)  # alerts and index runs first: they hold on to observations and batches
             Submission.objects.filter(workspace=ws).delete()
             IndexBuild.objects.filter(definition__workspace=ws).delete()  # scores go with their build
             Observation.objects.filter(workspace=ws).delete()
@@ -109,9 +111,11 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
         _duties(ws)
         with acting_as(loader):
             _index(ws, loader)
+            from kaifang.warning.demo_load import load_demo as load_warning
+
+            load_warning(ws, users["dazhou"] if code == "dazhou" else loader)  # a member of the workspace
     _pending_submission(Workspace.objects.get(code="bazhong"), users)
     from kaifang.projects.demo_load import load_demo as load_ledger
-
     from kaifang.roadmap.demo_load import load_demo as load_roadmap
 
     with acting_as(loader):
