@@ -70,7 +70,7 @@ def act(
     at = now or timezone.now()
     note = note.strip()
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("industry", "workspace").get(pk=alert.pk)
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("industry", "workspace").get(pk=alert.pk)
         lifecycle.target(action, State(alert.state))  # refuse before touching anything
         data: dict[str, Any] = {}
         if action == "assign":
