@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kaifang.indexing import treat
+
 __all__ = [
     "CorrMethod",
     "corr_flags",
@@ -82,39 +84,15 @@ def groups(framework: pd.DataFrame, level: int = 1) -> dict[str, list[str]]:
 
 
 def skew(x: np.ndarray | pd.Series) -> float:
-    """Sample skewness, Excel's SKEW (e1071 type 2, used by COINr ``skew``).
-
-    G1 = g1·√(n(n−1))/(n−2), g1 = √n·Σd³/(Σd²)^{3/2}, d = x − x̄; NaNs dropped; NaN if n < 3 or x constant.
-    """
-    v = np.asarray(x, dtype=float)
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 3:
-        return float("nan")
-    d = v - v.mean()
-    m2 = float(np.sum(d**2))
-    if m2 == 0:
-        return float("nan")
-    g1 = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    """Sample skewness, Excel's SKEW (e1071 type 2, COINr ``skew``): the engine's :func:`treat.skew` on one
+    column; NaNs dropped; NaN if n < 3 or x constant."""
+    return float(treat.skew(np.asarray(x, dtype=float)))
 
 
 def kurt(x: np.ndarray | pd.Series) -> float:
-    """Sample excess kurtosis, Excel's KURT (e1071 type 2, used by COINr ``kurt``).
-
-    G2 = ((n+1)(r−3)+6)(n−1)/((n−2)(n−3)), r = n·Σd⁴/(Σd²)²; NaNs dropped; NaN if n < 4 or x constant.
-    """
-    v = np.asarray(x, dtype=float)
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 4:
-        return float("nan")
-    d = v - v.mean()
-    m2 = float(np.sum(d**2))
-    if m2 == 0:
-        return float("nan")
-    r = n * float(np.sum(d**4)) / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    """Sample excess kurtosis, Excel's KURT (e1071 type 2, COINr ``kurt``): the engine's :func:`treat.kurt`;
+    NaNs dropped; NaN if n < 4 or x constant."""
+    return float(treat.kurt(np.asarray(x, dtype=float)))
 
 
 def iqr_outliers(data: pd.DataFrame, k: float = 1.5) -> pd.DataFrame:

@@ -8,15 +8,14 @@ statistical audit of the latest year and the summary of the observations used.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from kaifang.core.jsonsafe import json_safe
 from kaifang.indexing import audit
 from kaifang.indexing.data import index_data
 from kaifang.indexing.models import IndexBuild, IndexDefinition, IndexScore
@@ -31,19 +30,6 @@ def framework_frame(definition: IndexDefinition) -> pd.DataFrame:
     return pd.DataFrame(definition.framework)
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN/inf → None, numpy scalars → Python."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def build_audit(values: pd.DataFrame, normalised: pd.DataFrame, framework: pd.DataFrame) -> dict[str, Any]:
     """The statistical audit of one year (Handbook 2008 §4): indicator statistics and flags, collinear or
     negative pairs within an aggregate, Cronbach's alpha and first-PC share per aggregate, effective weights."""
@@ -55,7 +41,7 @@ def build_audit(values: pd.DataFrame, normalised: pd.DataFrame, framework: pd.Da
     except ValueError as exc:  # too few complete rows for a PCA: the audit says so, the build goes on
         pca = {"error": str(exc)}
     flags = audit.corr_flags(normalised[indicators], tree)
-    return _clean(
+    return json_safe(
         {
             "stats": stats.reset_index(names="iCode").to_dict(orient="records"),
             "corr_flags": flags.to_dict(orient="records"),
@@ -111,7 +97,7 @@ def run_build(
     built = IndexBuild.objects.create(
         definition=definition,
         as_of=as_of,
-        log=_clean(obj.log),
+        log=json_safe(obj.log),
         created_by=user,
         audit={"year": latest, **build_audit(raw_latest, norm_latest, fw)},
         data_summary=summary,

@@ -39,7 +39,17 @@ from kaifang.indexing.coin import Coin, new_coin
 from kaifang.indexing.panel import Panel, new_panel
 from kaifang.indexing.steps import STEPS, StepError, canonical
 
-__all__ = ["DEFAULT_STEPS", "SpecError", "build", "complete_framework", "load_spec", "read_table", "run_files"]
+__all__ = [
+    "DEFAULT_STEPS",
+    "SpecError",
+    "build",
+    "complete_framework",
+    "default_impute",
+    "load_spec",
+    "read_table",
+    "run_files",
+    "split_message",
+]
 
 #: COINr 1.1.14 ``build_example_coin()``: Denominate → Impute → Screen → Treat → Normalise → Aggregate
 DEFAULT_STEPS: list[dict[str, dict[str, Any]]] = [
@@ -132,7 +142,7 @@ def load_spec(spec: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
             canonical(name, params or {})
         except StepError as err:
             for msg in err.problems:
-                zh, en = _split_msg(msg)
+                zh, en = split_message(msg)
                 problems.append(f"{where} {name}: {zh} (step {i}{line_en} {name}: {en})")
             continue
         parsed.append((name, dict(params or {})))
@@ -147,7 +157,7 @@ def load_spec(spec: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def _split_msg(msg: str) -> tuple[str, str]:
+def split_message(msg: str) -> tuple[str, str]:
     """'中文 (English)' → ('中文', 'English'): the last balanced parenthesis holds the English."""
     if msg.endswith(")"):
         depth = 0
@@ -197,7 +207,7 @@ def complete_framework(data: pd.DataFrame, framework: pd.DataFrame) -> pd.DataFr
     return pd.concat([framework, pd.DataFrame(rows)], ignore_index=True) if rows else framework
 
 
-def _default_group(data: pd.DataFrame, framework: pd.DataFrame) -> dict[str, Any]:
+def default_impute(data: pd.DataFrame, framework: pd.DataFrame) -> dict[str, Any]:
     """The default impute step: COINr's i_mean_grp by EurAsia_group, else by the first group column, else i_mean."""
     if "EurAsia_group" in data.columns:
         return {"f_i": "i_mean_grp", "use_group": "EurAsia_group"}
@@ -236,7 +246,7 @@ def run_files(
     fw = complete_framework(d, read_table(framework))
     steps = spec_doc["steps"]
     if spec is None:
-        steps = [(n, _default_group(d, fw) if n == "impute" else p) for n, p in steps]
+        steps = [(n, default_impute(d, fw) if n == "impute" else p) for n, p in steps]
     obj = build(d, fw, steps, spec_doc.get("level_names"), spec_doc.get("exclude"))
     table = obj.results()
     if out is not None:

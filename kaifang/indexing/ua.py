@@ -33,7 +33,7 @@ import pandas as pd
 
 from kaifang.indexing.coin import Coin
 from kaifang.indexing.panel import Panel
-from kaifang.indexing.spec import build, complete_framework, load_spec, read_table
+from kaifang.indexing.spec import build, complete_framework, default_impute, load_spec, read_table
 from kaifang.indexing.steps import canonical
 from kaifang.indexing.ua_batch import Level, index_scores, rank_shift, rank_stats, sport_ranks
 from kaifang.indexing.ua_design import Design, UAProblem, choices_table, sample_mc, sample_sobol, ua_problem
@@ -389,7 +389,7 @@ def run_ua_files(
     fw = complete_framework(d, read_table(framework))
     steps = doc["steps"]
     if spec is None:
-        steps = [(name, _default_impute(d, fw) if name == "impute" else p) for name, p in steps]
+        steps = [(name, default_impute(d, fw) if name == "impute" else p) for name, p in steps]
     nominal = build(d, fw, steps, doc.get("level_names"), doc.get("exclude"))
     problem = _problem(nominal, ua_spec, seed)
     do_sobol = problem.spec.sobol is not None or sobol_out is not None
@@ -405,11 +405,3 @@ def run_ua_files(
     if out is not None:
         result.stats.to_csv(out, index=False, encoding="utf-8-sig")
     return result
-
-
-def _default_impute(data: pd.DataFrame, framework: pd.DataFrame) -> dict[str, Any]:
-    """As ``kaifang index run`` without a spec: i_mean_grp by EurAsia_group, else the first group, else i_mean."""
-    if "EurAsia_group" in data.columns:
-        return {"f_i": "i_mean_grp", "use_group": "EurAsia_group"}
-    groups = framework.loc[framework["Type"] == "Group", "iCode"].tolist()
-    return {"f_i": "i_mean_grp", "use_group": groups[0]} if groups else {"f_i": "i_mean"}

@@ -39,6 +39,7 @@ import yaml
 from kaifang.indexing.aggregate import AGGREGATE_METHODS
 from kaifang.indexing.impute import IMPUTE_METHODS
 from kaifang.indexing.normalise import NORMALISE_METHODS
+from kaifang.indexing.spec import split_message
 from kaifang.indexing.steps import STEPS, StepError, canonical, known_parameters
 from kaifang.indexing.treat import PASS_METHODS, TREAT_METHODS
 
@@ -290,7 +291,7 @@ def _step_choice(name: str, step: str, param: str, value: Any, where: str, p: _P
         return None
     for i, level in enumerate(levels, start=1):
         for msg in _names(step, level):
-            p.add(where, f"第 {i} 个备选: {_split(msg)[0]}", f"alternative {i}: {_split(msg)[1]}")
+            p.add(where, f"第 {i} 个备选: {split_message(msg)[0]}", f"alternative {i}: {split_message(msg)[1]}")
     seen = [json.dumps(lv, sort_keys=True, default=str) for lv in levels]
     if len(set(seen)) != len(seen):
         p.add(where, "备选重复", "alternatives repeated")
@@ -396,17 +397,6 @@ def _sobol(raw: Any, n: int, p: _Problems) -> SobolSpec | None:
     return SobolSpec(int(base), output, unit, int(resamples), float(conf))
 
 
-def _split(msg: str) -> tuple[str, str]:
-    """'中文 (English)' → ('中文', 'English'): the engine's messages end with their English in parentheses."""
-    if msg.endswith(")"):
-        depth = 0
-        for i in range(len(msg) - 1, -1, -1):
-            depth += {")": 1, "(": -1}.get(msg[i], 0)
-            if depth == 0:
-                return msg[:i].rstrip(), msg[i + 1 : -1]
-    return msg, msg
-
-
 def check_levels(choice: StepChoice, bases: list[dict[str, Any]]) -> list[str]:
     """Every level of a step choice applied to the logged parameters of its step (``canonical`` with ``base``),
     as located messages: an unknown method or parameter, a bad value, a method without what it needs."""
@@ -418,7 +408,7 @@ def check_levels(choice: StepChoice, bases: list[dict[str, Any]]) -> list[str]:
                 canonical(choice.step, level, base=base)
             except StepError as err:
                 for msg in err.problems:
-                    zh, en = _split(msg)
+                    zh, en = split_message(msg)
                     p.add(key, f"第 {i} 个备选: {zh}", f"alternative {i}: {en}")
                 break
     return p.items

@@ -18,6 +18,7 @@ import pandas as pd
 from django.utils import timezone
 
 from kaifang.accounts.models import Department, Workspace
+from kaifang.core.jsonsafe import json_safe
 from kaifang.roadmap.assess import (
     assess_series,
     config_for,
@@ -30,14 +31,6 @@ from kaifang.roadmap.board import report_counts
 from kaifang.roadmap.months import month_index
 from kaifang.roadmap.scoring import department_scores, kpi_points
 from kaifang.roadmap.series import load_series
-
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    if hasattr(x, "item"):
-        return _clean(x.item())
-    return None if x is pd.NA else x
 
 
 def score_month(year: int, today: dt.date | None = None) -> str:
@@ -76,7 +69,7 @@ def annual(workspace: Workspace, year: int, today: dt.date | None = None) -> dic
         for dept, r in sheet.sort_values(["rank", "total"], ascending=[True, False]).iterrows():
             departments.append(
                 {"department": dept, "department_name": names.get(str(dept), dept)}
-                | {k: _clean(v) for k, v in r.items()}
+                | {k: json_safe(v) for k, v in r.items()}
             )
         points = kpi_points(frame, weights)["points"].tolist()
         for row, p in zip(kpis, points, strict=True):

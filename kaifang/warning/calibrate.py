@@ -10,12 +10,12 @@ episodes are the workspace's labelled :class:`StressEpisode` rows (or those give
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
 from django.utils import timezone
 
+from kaifang.core.jsonsafe import json_safe
 from kaifang.core.periods import parse_period
 from kaifang.warning import signals
 from kaifang.warning.levels import WarningLevel
@@ -34,10 +34,6 @@ def monthly(series: pd.Series) -> pd.Series:
 
 def episodes_of(rule: WatchRule) -> list[tuple[str, str]]:
     return [(e.start, e.end) for e in StressEpisode.objects.filter(workspace=rule.workspace).order_by("start")]
-
-
-def _clean(v: Any) -> Any:
-    return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
 def calibrate_rule(
@@ -73,7 +69,7 @@ def calibrate_rule(
         params={**p, "episodes": [list(e) for e in eps]},
         thresholds={names[k]: round(float(b.threshold), 6) for k, b in fit.backtests.items()},
         backtests={names[k]: b.as_dict() for k, b in fit.backtests.items()},
-        sweep=[{k: _clean(v) for k, v in row.items()} for row in sweep.round(6).to_dict(orient="records")],
+        sweep=[{k: json_safe(v) for k, v in row.items()} for row in sweep.round(6).to_dict(orient="records")],
         months=len(series),
         first=str(series.index[0]),
         last=str(series.index[-1]),
@@ -95,4 +91,4 @@ def backtest_current(rule: WatchRule, thresholds: dict[str, Any], as_of: dt.date
         if thresholds.get(name) is not None
     }
     sweep = signals.sweep(series, eps, **kw).round(6).to_dict(orient="records")
-    return {"levels": levels, "sweep": [{k: _clean(v) for k, v in row.items()} for row in sweep]}
+    return {"levels": levels, "sweep": [{k: json_safe(v) for k, v in row.items()} for row in sweep]}
