@@ -223,3 +223,41 @@ def test_short_stocks_can_seize_up_the_economy_but_never_below_zero() -> None:
     assert (r.production >= 0).all()
     assert (r.production[-1] / r.baseline_production).max() < 0.01
     conservation(r, t.y / 365)
+
+
+def test_orders_follow_capacity_when_asked_as_in_boario() -> None:
+    # two industries making one product (products=[0, 0]); industry 1 loses half its capacity on day 0
+    z, y, va = np.full((2, 2), 10.0), np.array([80.0, 80.0]), np.array([80.0, 80.0])
+    days, shock = 2, [[0.5, 0.0], [0.5, 0.0]]
+    base = run_ario(z, y, va, days, capacity_loss=shock, products=[0, 0], params=PER_DAY)
+    alt = run_ario(z, y, va, days, capacity_loss=shock, products=[0, 0],
+                   params=ARIOParams(days_per_year=1.0, order_split="capacity"))  # fmt: skip
+    # day 0 (both): x = [50, 100]; each buyer receives 5 + 10 = 15 of the product; used 10 and 20; stocks
+    # 1800 + 15 − used = [1805, 1795] against targets 90·20·[0.5, 1] = [900, 1800]: buyer 2 wants 20 + 5/60
+    np.testing.assert_allclose(base.production[0], [50.0, 100.0])
+    np.testing.assert_array_equal(alt.production[0], base.production[0])
+    # baseline shares ½ each: orders [[5, 20.0833/2], [5, 20.0833/2]] → demand 80 + 5 + 10.0417 for both
+    np.testing.assert_allclose(base.demand[1], [80 + 5 + (20 + 5 / 60) / 2] * 2)
+    # capacity shares: weights z_ij · [0.5, 1] → ⅓ from the damaged supplier, ⅔ from the other
+    np.testing.assert_allclose(alt.demand[1], [80 + 10 / 3 + (20 + 5 / 60) / 3, 80 + 20 / 3 + 2 * (20 + 5 / 60) / 3])
+    assert alt.demand[1].sum() == pytest.approx(base.demand[1].sum())  # the same total ordered, split differently
+    with pytest.raises(ValueError, match="order_split"):
+        run_ario(z, y, va, 1, params=ARIOParams(order_split="alt"))
+
+
+def test_capacity_split_keeps_the_baseline_bitwise_and_shifts_orders_to_the_other_region() -> None:
+    t = table()
+    z2 = np.kron([[0.35, 0.15], [0.15, 0.35]], t.Z)
+    y2 = np.concatenate([t.y, t.y]) / 2
+    va2 = np.concatenate([t.value_added, t.value_added]) / 2
+    products = list(range(42)) * 2
+    alt = ARIOParams(order_split="capacity")
+    r = run_ario(z2, y2, va2, 60, products=products, params=alt)
+    np.testing.assert_array_equal(r.production, np.broadcast_to(r.baseline_production, (60, 84)))
+    k = t.codes.index("14")
+    shock = capacity_loss_path(84, 60, k, 0.3, 0, 30)
+    fixed = run_ario(z2, y2, va2, 60, products=products, capacity_loss=shock)
+    moved = run_ario(z2, y2, va2, 60, products=products, capacity_loss=shock, params=alt)
+    # buyers turn to region 2's undamaged sector 14: it sells more, and the economy loses less output overall
+    assert moved.production[1:30, 42 + k].sum() > fixed.production[1:30, 42 + k].sum()
+    assert moved.production_loss().sum() < fixed.production_loss().sum()

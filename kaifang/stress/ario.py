@@ -13,9 +13,14 @@ Each industry j produces x_j(t) each day, bounded by three limits; each buyer ho
 the rest is recorded as unmet intermediate or final demand (final demand is not postponed).
 **Inventories** S_pj += received − used, used = a_pj x_j. **Orders** for the next day replace what was used and
 close the gap to the target s_p a_pj x^opt_j over τ_inv days: O_pj = a_pj x_j + max(S*_pj − S_pj, 0) / τ_inv,
-split among the suppliers of product p in their baseline shares (no substitution, Hallegatte 2014).
+split among the suppliers of product p in their baseline shares (no substitution, Hallegatte 2014). With
+``ARIOParams(order_split="capacity")`` the split follows the suppliers' current capacity instead, as BoARIO's default
+``order_type="alt"`` after Guan et al. (2020): supplier i of p gets the share z_ij x^cap_i / x⁰_i of
+Σ_{k ∈ p} z_kj x^cap_k / x⁰_k, so buyers shift orders towards the region that can still deliver.
 **Overproduction** adapts with scarcity ζ_j = (D_j − x_j)/D_j: α ← α + (α_max − α) ζ / τ_α if ζ > 0, otherwise
-α ← α + (1 − α) / τ_α (α_max = 1.25, τ_α = 365 days in Hallegatte 2008).
+α ← α + (1 − α) / τ_α (α_max = 1.25, τ_α = 365 days in Hallegatte 2008). BoARIO 0.7 updates α a day later, from
+the next day's demand against this day's output, and not before day 2: production paths differ by up to 3e-4
+relative (``benchmarks/bench_stress.py``).
 
 A negative final demand (net inventory drawdown, 存货变动 FU202 in a national table) acts as a fixed extra supply of
 the product; its recorded "unmet" part is then negative. The inventory gap is clipped at 0 (no negative orders): stocks
@@ -31,12 +36,14 @@ so the economy stays *bitwise* at its baseline. The model works on daily flows: 
 References: Hallegatte, S. (2008), "An adaptive regional input-output model and its application to the assessment of
 the economic cost of Katrina", Risk Analysis 28(3), 779–799; Hallegatte, S. (2014), "Modeling the role of inventories
 and heterogeneity in the assessment of the economic costs of natural disasters", Risk Analysis 34(1), 152–167 (the
-ψ inventory rule, product-level inventories). BoARIO (Juhel 2023) documents the same equations.
+ψ inventory rule, product-level inventories); Guan, D. et al. (2020), "Global supply-chain effects of COVID-19 control
+measures", Nature Human Behaviour 4, 577–587 (orders follow the suppliers' capacity). BoARIO (Juhel 2023) documents
+the same equations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,11 +52,15 @@ import pandas as pd
 
 from kaifang.stress.iomath import Array, safe_divide
 
+ORDER_SPLITS = ("baseline", "capacity")
+
 
 @dataclass(frozen=True)
 class ARIOParams:
     """Behavioural parameters: α_max = 1.25, τ_α = 365 days as in Hallegatte (2008); 90 days of stock, ψ = 0.8 and
-    τ_inv = 60 days as in BoARIO's defaults. Non-storable inputs (electricity, most services) can take s_p = inf."""
+    τ_inv = 60 days as in BoARIO's defaults. Non-storable inputs (electricity, most services) can take s_p = inf.
+    ``order_split``: ``"baseline"`` (default) splits each product's order among its suppliers in their baseline
+    shares; ``"capacity"`` weights them by their capacity today, x^cap_i / x⁰_i (BoARIO's ``order_type="alt"``)."""
 
     inventory_days: float | Sequence[float] = (
         90.0  # s_p: target stock of each domestic product, days of use (inf: none)
@@ -60,6 +71,7 @@ class ARIOParams:
     alpha_max: float = 1.25  # maximum overproduction
     tau_alpha: float = 365.0  # characteristic time of overproduction, days
     days_per_year: float = 365.0
+    order_split: str = "baseline"  # how a product's order is split among its suppliers: ORDER_SPLITS
 
 
 @dataclass(frozen=True)
@@ -164,13 +176,15 @@ def run_ario(
     import_availability: npt.ArrayLike | None = None,
     products: Sequence[int] | None = None,
     params: ARIOParams | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ARIOResult:
     """Simulate ``days`` daily steps from the equilibrium of an annual table (Z n×n, final demand y, value added).
 
     ``capacity_loss`` Δ (days × n, or n, in [0, 1]); ``final_demand_change`` added to y (annual rate; days × n or n),
     e.g. a tariff cut in exports; ``Z_imports`` q×n imported inputs by product with ``import_availability``
     (days × q, q or days, in [0, 1]); ``products`` maps each industry to a product index (e.g. the same sector in
-    two regions), default one product per industry. The baseline output is x⁰ = Z i + y.
+    two regions), default one product per industry. The baseline output is x⁰ = Z i + y. ``progress(day, days)``
+    is called about every 1/50 of the horizon.
     """
     p = params or ARIOParams()
     year = p.days_per_year
@@ -202,44 +216,60 @@ def run_ario(
     if (loss < 0).any() or (loss > 1).any() or (avail < 0).any() or (avail > 1).any():
         raise ValueError("capacity_loss and import_availability must lie in [0, 1]")
 
+    if p.order_split not in ORDER_SPLITS:
+        raise ValueError(f"order_split must be one of {ORDER_SPLITS}, got {p.order_split!r}")
+    by_capacity = p.order_split == "capacity"
+    all_tracked = bool(tracked.all())
     orders = z.copy()
     import_orders = zm.copy()
     alpha = np.ones(n)
     rec = {k: np.empty((days, n)) for k in ("x", "cap", "d", "fu", "iu", "inv", "in", "out", "alpha", "mu")}
+    every = max(1, days // 50)  # progress(day, days) about 50 times over the horizon
     for t in range(days):
         demand = orders.sum(axis=1) + fd[t]
         cap = x0 * (alpha * (1.0 - loss[t]))
         x_opt = np.maximum(np.minimum(demand, cap), 0.0)  # demand < 0 only where final demand is negative
-        r_opt = safe_divide(x_opt, x0)
-        need = p.psi * _stock_target(s, use, r_opt)
+        r_opt = _div(x_opt, x0)
+        target = _stock_target(s, use, r_opt)
+        need = p.psi * target
         short = stock < need
         factor = np.ones(n)
         if short.any():
-            ratio = np.where(short, safe_divide(stock, need), 1.0)
+            ratio = np.where(short, _div(stock, need), 1.0)
             factor = np.minimum(1.0, ratio.min(axis=0))
         x = x_opt * factor
-        r = safe_divide(x, x0)
-        served = safe_divide(x, demand)
+        r = _div(x, x0)
+        served = _div(x, demand)
         delivered = orders * served[:, None]
         used = use * r[None, :]
         received_imports = import_orders * avail[t][:, None]
-        received = np.vstack([agg @ delivered, received_imports])
-        stock = np.where(tracked, stock + (received - used), 0.0)
-        rec["in"][t] = np.where(tracked, received, 0.0).sum(axis=0)
-        rec["out"][t] = np.where(tracked, used, 0.0).sum(axis=0)
-        gap = np.maximum(_stock_target(s, use, r_opt) - stock, 0.0)
+        received = np.vstack([agg @ delivered, received_imports]) if q else agg @ delivered
+        if all_tracked:  # the same values as the np.where below, without three masked copies a day
+            stock = stock + (received - used)
+            rec["in"][t], rec["out"][t] = received.sum(axis=0), used.sum(axis=0)
+        else:
+            stock = np.where(tracked, stock + (received - used), 0.0)
+            rec["in"][t] = np.where(tracked, received, 0.0).sum(axis=0)
+            rec["out"][t] = np.where(tracked, used, 0.0).sum(axis=0)
+        gap = np.maximum(target - stock, 0.0)
         wanted = gap / p.tau_inventory + used
-        orders = z * safe_divide(wanted[:n_prod], use[:n_prod])[prod, :]
+        if by_capacity:  # BoARIO's order_type "alt" (Guan et al. 2020): suppliers weighted by z_ij · x^cap_i / x⁰_i
+            zc = z * _div(cap, x0)[:, None]
+            orders = zc * _div(wanted[:n_prod], agg @ zc)[prod, :]
+        else:
+            orders = z * _div(wanted[:n_prod], use[:n_prod])[prod, :]
         rec["mu"][t] = (import_orders - received_imports).sum(axis=0)
         import_orders = wanted[n_prod:]
         rec["x"][t], rec["cap"][t], rec["d"][t], rec["alpha"][t] = x, cap, demand, alpha
-        scarcity = safe_divide(demand - x, demand)
+        scarcity = _div(demand - x, demand)
         alpha = np.where(
             scarcity > 0, alpha + (p.alpha_max - alpha) * scarcity / p.tau_alpha, alpha + (1.0 - alpha) / p.tau_alpha
         )
         rec["fu"][t] = fd[t] * (1.0 - served)
         rec["iu"][t] = (demand - fd[t]) * (1.0 - served)
         rec["inv"][t] = stock.sum(axis=0)
+        if progress is not None and ((t + 1) % every == 0 or t + 1 == days):
+            progress(t + 1, days)
     return ARIOResult(
         production=rec["x"],
         capacity=rec["cap"],
@@ -256,6 +286,11 @@ def run_ario(
         baseline_value_added=v * x0,
         baseline_inventories=(s * use).sum(axis=0),
     )
+
+
+def _div(num: Array, den: Array) -> Array:
+    """:func:`safe_divide` for two arrays of one shape (the daily loop's case), without its broadcasting overhead."""
+    return np.divide(num, den, out=np.zeros_like(num), where=den != 0)
 
 
 def _stock_target(days: Array, use: Array, level: Array) -> Array:

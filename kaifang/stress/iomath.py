@@ -10,7 +10,8 @@ Notation (Miller & Blair, *Input-Output Analysis*, 2nd ed., Cambridge UP 2009, "
 ``B = x̂⁻¹ Z`` allocation coefficients, ``G = (I − B)⁻¹`` Ghosh inverse.
 
 A sector with zero output has zero coefficients (no division warning): it neither buys nor sells per unit.
-Inverses are computed with ``np.linalg.solve`` rather than ``inv``; use :func:`calc_x_from_A` when only ``x`` is needed.
+The inverses L and G themselves are formed with ``np.linalg.inv`` (the matrix is what is wanted); everything that only
+applies an inverse to a vector solves the system instead — use :func:`calc_x_from_A` when only ``x`` is needed.
 """
 
 from __future__ import annotations
@@ -80,8 +81,9 @@ def calc_L(A: npt.ArrayLike) -> Array:
     x = Ax + y  =>  (I − A)x = y  =>  x = (I − A)⁻¹ y = Ly  (M&B ch. 2).
     """
     a = _mat(A)
-    eye = np.eye(a.shape[0])
-    return np.asarray(np.linalg.solve(eye - a, eye), dtype=float)
+    # L itself is wanted, so invert (LAPACK gesv on the identity, as solve would, but without its extra copies);
+    # to apply L to one y, calc_x_from_A solves instead
+    return np.asarray(np.linalg.inv(np.eye(a.shape[0]) - a), dtype=float)
 
 
 def calc_B(Z: npt.ArrayLike, x: npt.ArrayLike) -> Array:
@@ -99,8 +101,7 @@ def calc_G(B: npt.ArrayLike) -> Array:
     Related to L by G = x̂⁻¹ L x̂.
     """
     b = _mat(B)
-    eye = np.eye(b.shape[0])
-    return np.asarray(np.linalg.solve(eye - b, eye), dtype=float)
+    return np.asarray(np.linalg.inv(np.eye(b.shape[0]) - b), dtype=float)
 
 
 def calc_coefficients(F: npt.ArrayLike, x: npt.ArrayLike) -> Array:
