@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "stress.md").read_text(encoding="utf-8")
-MODULES = ["iomath", "tables", "nbs", "employment", "regionalise", "ario"]
+MODULES = ["iomath", "tables", "nbs", "employment", "regionalise", "ario", "sizes", "scenarios", "scenario_schema",
+           "scenario_run", "scenario_result", "demo_table"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -54,6 +54,9 @@ AUDITED = [
     "roadmap.RoadmapConfig",
     "roadmap.ExploratoryMeasure",
     "roadmap.SupervisionEntry",
+    "stress.IOTableRecord",
+    "stress.Scenario",
+    "stress.StressRun",
     "jobs.Job",  # creation only in practice: the worker writes state and progress with update()
 ]
 _IGNORED_UPDATE_FIELDS = {"last_login"}

@@ -43,7 +43,12 @@ SYSTEMS: tuple[System, ...] = (
         "s5", "开放合作型经济安全预警", "Early warning", "§四(七)六", "供应链受阻指数、红黄蓝三级预警", "warning:board"
     ),
     System(
-        "s6", "风险压力测试与政策适配性评估", "Stress tests", "摘要, §三(四), §四(二)", "投入产出冲击情景、三个匹配"
+        "s6",
+        "风险压力测试与政策适配性评估",
+        "Stress tests",
+        "摘要, §三(四), §四(二)",
+        "投入产出冲击情景、三个匹配",
+        "stress:home",
     ),
     System("s7", "生态产品价值实现", "Ecological product value", "§四(四)", "GEP 核算、生态补偿、确权-评估-交易-补偿"),
     System("s8", "政策计算器", "Policy calculators", "§四(七)二–五", "飞地经济分成、人才个税返还、各类补贴"),

@@ -121,6 +121,9 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
     with acting_as(loader):
         load_ledger(Workspace.objects.get(code="bazhong"), loader)  # rolls 省外到位资金 up as new vintages
         load_roadmap(Workspace.objects.get(code="bazhong"), loader)  # the report's seven recommendations
+        from kaifang.stress.demo_load import load_demo as load_stress
+
+        load_stress(Workspace.objects.get(code="bazhong"), loader)  # synthetic table, FLQ to 巴中, the scenario library
     return counts
 
 
