@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kaifang.roadmap",
     "kaifang.projects",
     "kaifang.warning",
+    "kaifang.adaptability",
     "kaifang.stress",
     "kaifang.cockpit",
     "kaifang.demo",

@@ -58,6 +58,7 @@ urlpatterns = [
     path(f"{WS}/roadmap/", include("kaifang.roadmap.urls")),
     path(f"{WS}/projects/", include("kaifang.projects.urls")),
     path(f"{WS}/warning/", include("kaifang.warning.urls")),
+    path(f"{WS}/adaptability/", include("kaifang.adaptability.urls")),
     path(f"{WS}/stress/", include("kaifang.stress.urls")),
     path(f"{WS}/jobs/", jobs.jobs, name="jobs"),
     path(f"{WS}/jobs.json", jobs.jobs, {"fmt": "json"}, name="jobs-json"),

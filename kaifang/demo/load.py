@@ -59,8 +59,10 @@ def reset() -> None:
                 continue
             from kaifang.collection.models import Submission
             from kaifang.indexing.models import IndexBuild
+            from kaifang.stress.demo_load import reset as reset_stress
             from kaifang.warning.demo_load import reset as reset_warning
 
+            reset_stress(ws)
             reset_warning(ws)  # alerts and index runs first: they hold on to observations and batches
             Submission.objects.filter(workspace=ws).delete()
             IndexBuild.objects.filter(definition__workspace=ws).delete()  # scores go with their build
@@ -124,6 +126,9 @@ def load(progress: Callable[[int], object] | None = None) -> dict[str, int]:
         from kaifang.stress.demo_load import load_demo as load_stress
 
         load_stress(Workspace.objects.get(code="bazhong"), loader)  # synthetic table, FLQ to 巴中, the scenario library
+        from kaifang.adaptability.demo_load import load_demo as load_adaptability
+
+        load_adaptability(Workspace.objects.get(code="bazhong"), loader)  # the report's nine models, assessed for 巴中
     return counts
 
 

@@ -8,10 +8,19 @@ from typing import Any
 
 from kaifang.stress import runs, store, versions
 from kaifang.stress.demo_table import BAZHONG_2020_VA, demo_national_table
-from kaifang.stress.models import IOTableRecord, StressRun, TableKind
+from kaifang.stress.models import IOTableRecord, Scenario, StressRun, TableKind
 
 #: 示意值 for the demo's employment estimate (劳动者报酬 ÷ 平均工资); a real deployment enters the published wage
 DEMO_WAGE_YUAN = 80_000.0
+
+
+def reset(workspace: Any) -> None:
+    """Remove a workspace's stress tests (runs, then derived tables, then the rest): the history is protected
+    against single deletions, so a workspace can only go as a whole."""
+    StressRun.objects.filter(workspace=workspace).delete()
+    IOTableRecord.objects.filter(workspace=workspace, parent__isnull=False).delete()
+    IOTableRecord.objects.filter(workspace=workspace).delete()
+    Scenario.objects.filter(workspace=workspace).delete()
 
 
 def load_demo(workspace: Any, user: Any) -> dict[str, int]:
