@@ -218,9 +218,15 @@ def test_demo_load_runs_the_library_on_the_regional_table(platform) -> None:  # 
     counts = load_demo(platform.workspace, platform.users["analyst"])
     n_library = len(versions.library_texts())
     assert counts == {"tables": 2, "scenarios": n_library, "runs": n_library}
+    client = Client()
+    client.force_login(platform.users["leader"])
     for run in StressRun.objects.all():
         assert run.done and run.table.kind == TableKind.REGIONAL
         assert run.totals["production_loss"] > 0, run.scenario.key
+        # every stored result reads back (the corridor's ∞ inventory days included) and its pages render
+        assert runs.result_of(run).scenario == versions.spec_of(run.scenario)
+        for suffix in ("/", ".json"):
+            assert client.get(f"/w/bazhong/stress/runs/{run.pk}{suffix}").status_code == 200, (run.scenario.key, suffix)
     tariff = StressRun.objects.get(scenario__key="tariff_us")
     sectors = runs.result_of(tariff).sectors
     assert sectors.loc[["01", "06", "07", "08"], "ario_production_loss"].sum() > 0

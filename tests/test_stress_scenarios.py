@@ -17,6 +17,7 @@ EX = [100, 400]; value added [650, 1400] (v = [0.65, 0.70]).
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -381,3 +382,22 @@ def test_library_on_the_real_2020_table() -> None:
     dy = np.zeros(42)
     dy[[0, 5, 6, 7]] = -0.085 * ex
     np.testing.assert_allclose(r.sectors["static_dx"], t.L @ dy, rtol=1e-10)
+
+
+def test_a_result_with_a_non_storable_input_survives_json() -> None:
+    """∞ inventory days (transport is not storable) is not JSON: the stored result keeps the scenario's exact YAML."""
+    text = """key: inf_days
+name_zh: 运输不可储存
+kind: custom
+horizon_days: 20
+params:
+  inventory_days: {default: 90, "2": .inf}
+shocks:
+  - {type: capacity, sectors: ["1"], loss: 0.2, start: 2, duration: 5}
+"""
+    result = run_scenario(mb_table(), load_scenario(text))
+    stored = json.loads(json.dumps(result.to_json(), allow_nan=False))
+    again = ScenarioResult.from_json(stored)
+    assert again.scenario == result.scenario
+    assert again.scenario.params["inventory_days"]["2"] == math.inf
+    assert again.totals == pytest.approx(result.totals)

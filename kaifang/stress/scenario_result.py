@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from kaifang.core.jsonsafe import json_safe
-from kaifang.stress.scenario_schema import Scenario, load_scenario, scenario_dict
+from kaifang.stress.scenario_schema import Scenario, dump_scenario, load_scenario, scenario_dict
 
 MAX_PATH_POINTS = 120
 JSON_VERSION = 1
@@ -88,7 +88,8 @@ class ScenarioResult:
         return json_safe(
             {
                 "version": JSON_VERSION,
-                "scenario": scenario_dict(self.scenario),
+                "scenario": scenario_dict(self.scenario),  # readable; JSON has no ∞ (a non-storable input)
+                "scenario_yaml": dump_scenario(self.scenario),  # exact: what from_json reads
                 "table": self.table_meta,
                 "method": self.method,
                 "totals": self.totals,
@@ -100,7 +101,8 @@ class ScenarioResult:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ScenarioResult:
-        scenario = load_scenario(yaml.safe_dump(d["scenario"], allow_unicode=True, sort_keys=False))
+        text = d.get("scenario_yaml") or yaml.safe_dump(d["scenario"], allow_unicode=True, sort_keys=False)
+        scenario = load_scenario(text)
         sectors = _frame(d["sectors"], "sector")
         for col in sectors.columns:
             if col == "recovery_day":

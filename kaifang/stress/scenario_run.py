@@ -208,6 +208,15 @@ def ario_params(s: Scenario, table: IOTable) -> ARIOParams:
     return replace(base, **over)
 
 
+def _finite_or_text(value: Any) -> Any:
+    """A parameter for the JSON record: ∞ (a non-storable input) as the text "inf", which JSON can hold."""
+    if isinstance(value, tuple | list):
+        return [_finite_or_text(v) for v in value]
+    if isinstance(value, float) and np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
 def _jobs(table: IOTable, jobs: Array | pd.Series | None) -> Array | None:
     if jobs is None:
         return None
@@ -352,7 +361,7 @@ def _assemble(
         }
         if s.static
         else None,
-        "ario": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(params).items()},
+        "ario": {k: _finite_or_text(v) for k, v in asdict(params).items()},
         "ario_reference": "Hallegatte (2008, 2014); kaifang.stress.ario",
         "combination": "Δ = 1 − Π(1 − Δ_k p_k); availability = Π(1 − d_k p_k); Δy = Σ Δy_k p_k",
         "recovery_tolerance": RECOVERY_TOLERANCE,
