@@ -192,14 +192,31 @@ def scenario_page(record: Scenario) -> dict[str, Any]:
     }
 
 
-def _sector_records(sectors: pd.DataFrame, k: float) -> list[dict[str, Any]]:
+def _names_en(record: IOTableRecord) -> dict[str, str]:
+    return dict(zip(record.meta.get("codes", []), record.meta.get("names_en", []), strict=False))
+
+
+def _sector_records(sectors: pd.DataFrame, k: float, names_en: dict[str, str]) -> list[dict[str, Any]]:
     money = [c for c in sectors.columns if c.endswith(("_dx", "_dv", "_loss")) and "jobs" not in c] + ["x0"]
     out = sectors.copy()
     for c in money:
         if c in out:
             out[c] = out[c] * k
     out.insert(0, "code", out.index.astype(str))
+    out.insert(2, "name_en", [names_en.get(str(c), str(c)) for c in out.index])
     return json_safe(out.reset_index(drop=True).to_dict(orient="records"))  # type: ignore[no-any-return]
+
+
+def compact(value: Any, codes: list[str]) -> str:
+    """A per-sector parameter list as its usual value and the exceptions, e.g. ``90（29 = inf）``."""
+    if not isinstance(value, list):
+        return str(value)
+    counts: dict[str, int] = {}
+    for v in value:
+        counts[str(v)] = counts.get(str(v), 0) + 1
+    usual = max(counts, key=lambda k: counts[k])
+    others = [f"{c} = {v}" for c, v in zip(codes, value, strict=False) if str(v) != usual]
+    return usual + (f"（{'，'.join(others)}）" if others else "")
 
 
 def run_page(run: StressRun) -> dict[str, Any]:
@@ -224,8 +241,9 @@ def run_page(run: StressRun) -> dict[str, Any]:
                 "summary": summary(r.totals, run.table.unit),
                 "totals": r.totals,
                 "method": r.method,
+                "ario_display": {k: compact(v, list(sectors.index)) for k, v in r.method.get("ario", {}).items()},
                 "table_meta": r.table_meta,
-                "sectors": _sector_records(sectors.loc[order], k),
+                "sectors": _sector_records(sectors.loc[order], k, _names_en(run.table)),
                 "top": top,
                 "daily": {"day": [int(d) for d in daily.index], **{c: daily[c].tolist() for c in daily.columns}},
                 "paths": {"day": [int(d) for d in paths.index], **{c: paths[c].astype(float).tolist() for c in worst}},
@@ -266,6 +284,7 @@ def compare_page(a: StressRun, b: StressRun) -> dict[str, Any]:
                 {
                     "code": str(code),
                     "name_zh": row["name_zh"],
+                    "name_en": _names_en(a.table).get(str(code), str(code)),
                     "a_loss": row["ario_production_loss_a"] * k,
                     "b_loss": row["ario_production_loss_b"] * k,
                     "diff_loss": row["ario_production_loss_diff"] * k,

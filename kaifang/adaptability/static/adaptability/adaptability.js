@@ -5,17 +5,8 @@
   const T = (zh, en) => (EN ? en : zh);
   const BAND = [[0.6, "#c23531"], [0.8, "#f2c037"], [1, "#3ba272"]]; // < 60 不宜照搬, 60–80 有条件借鉴, ≥ 80 适配
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    const el = document.getElementById(id);
-    if (!el) return null;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
-    return chart;
-  }
+  const readJSON = KF.readJSON;
+  const init = KF.chart;
 
   function report(data) {
     const a = data.assessment;

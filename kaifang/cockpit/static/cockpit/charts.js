@@ -3,10 +3,7 @@
   "use strict";
   const PALETTE = ["#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622", "#bda29a", "#6e7074", "#546570"];
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
+  const readJSON = KF.readJSON;
 
   function seriesChart(data) {
     const el = document.getElementById("series-chart");

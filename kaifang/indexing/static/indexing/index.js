@@ -3,17 +3,8 @@
   "use strict";
   const HOME = "#c23531", PEER = "#91a7bd", MEDIAN = "#2f4554", BEST = "#61a0a8";
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    const el = typeof id === "string" ? document.getElementById(id) : id;
-    if (!el) return null;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
-    return chart;
-  }
+  const readJSON = KF.readJSON;
+  const init = KF.chart;
   const fmt = (v) => (v == null ? "—" : Number(v).toFixed(1));
 
   function rankingMap(data) {

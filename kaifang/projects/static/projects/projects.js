@@ -7,17 +7,8 @@
   ];
   const WINDOW_COLORS = [RED, "#e0a370", BLUE, GREY];
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    const el = document.getElementById(id);
-    if (!el) return null;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
-    return chart;
-  }
+  const readJSON = KF.readJSON;
+  const init = KF.chart;
   const pct = (v) => (v == null ? null : Math.round(v * 1000) / 10);
   const pctLabel = (p) => (p.value == null ? "—" : p.value + "%");
 

@@ -4,17 +4,8 @@
   "use strict";
   const COLOURS = { green: "#2e8b57", yellow: "#e0a800", red: "#c23531", grey: "#9aa3ad" };
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    const el = document.getElementById(id);
-    if (!el) return null;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
-    return chart;
-  }
+  const readJSON = KF.readJSON;
+  const init = KF.chart;
   const fmt = (v) => (v == null ? "—" : Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 }));
 
   function kpiPath(data) {

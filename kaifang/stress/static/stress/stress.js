@@ -5,17 +5,8 @@
   const T = (zh, en) => (EN ? en : zh);
   const fmt = (v, d = 2) => (v == null ? "—" : Number(v).toFixed(d));
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    const el = document.getElementById(id);
-    if (!el) return null;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
-    return chart;
-  }
+  const readJSON = KF.readJSON;
+  const init = KF.chart;
   const label = (s) => s.code + " " + (EN ? s.name_en || s.name_zh : s.name_zh);
 
   function table(data) {
@@ -50,7 +41,7 @@
     const bars = init("stress-sector-bars");
     if (bars) bars.setOption({
       legend: { top: 0 },
-      grid: { left: 190, right: 30, top: 30, bottom: 30 },
+      grid: { left: 190, right: 30, top: 56, bottom: 30 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", name: T("亿元", "100m yuan") },
       yAxis: { type: "category", data: top.map(label), axisLabel: { fontSize: 10, width: 180, overflow: "truncate" } },

@@ -9,17 +9,8 @@
   const BAND = { blue: "rgba(47,111,176,0.10)", yellow: "rgba(242,192,55,0.18)", red: "rgba(194,53,49,0.14)" };
   const PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4"];
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    const el = document.getElementById(id);
-    if (!el) return null;
-    const chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", () => chart.resize());
-    return chart;
-  }
+  const readJSON = KF.readJSON;
+  const init = KF.chart;
   const fmt = (v, d = 2) => (v == null ? "—" : Number(v).toFixed(d));
 
   /* Bands between thresholds, for a y axis running from lo to hi; lower-is-worse mirrors them. */
