@@ -87,6 +87,14 @@ def test_demo_loads_nine_models_and_assesses_each(loaded):
     assert a.snapshot["values"]["FOREIGN_TRADE_FIRMS"]["year"] == "2022"
     assert a.overall == pytest.approx(sum(r.values()) / 3)
     assert [n["place"] for n in a.result["nearest"]][:1]  # reference places compared
+    # the cockpit's card names the readiest model and counts the bands
+    from kaifang.adaptability.pages import headline
+
+    card = headline(platform.workspace)
+    overall = {m.key: m.assessments.get().overall for m in PolicyModel.objects.filter(workspace=platform.workspace)}
+    assert card is not None and card["models"] == 9
+    assert card["best"]["key"] == max(overall, key=lambda k: overall[k])
+    assert card["best"]["overall"] == pytest.approx(max(overall.values()))
 
 
 def test_viewer_reads_but_cannot_edit_other_workspace_is_404(loaded, client):

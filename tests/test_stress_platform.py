@@ -227,6 +227,10 @@ def test_demo_load_runs_the_library_on_the_regional_table(platform) -> None:  # 
         assert runs.result_of(run).scenario == versions.spec_of(run.scenario)
         for suffix in ("/", ".json"):
             assert client.get(f"/w/bazhong/stress/runs/{run.pk}{suffix}").status_code == 200, (run.scenario.key, suffix)
+    cockpit = client.get("/w/bazhong/cockpit.json").json()["stress"]
+    worst = max(StressRun.objects.all(), key=lambda r: r.totals["va_loss"])
+    assert cockpit["scenarios"] == n_library and cockpit["worst"]["run"] == worst.pk
+    assert cockpit["worst"]["va_loss_yi"] == pytest.approx(worst.totals["va_loss"] / 1e4)
     tariff = StressRun.objects.get(scenario__key="tariff_us")
     sectors = runs.result_of(tariff).sectors
     assert sectors.loc[["01", "06", "07", "08"], "ario_production_loss"].sum() > 0

@@ -189,3 +189,17 @@ def matrix(ws: Workspace) -> dict[str, Any]:
             "values": heat,
         },
     }
+
+
+def headline(ws: Workspace) -> dict[str, Any] | None:
+    """The cockpit's adaptability card: how many models are suitable or conditional, and the readiest one."""
+    rows = [r for r in matrix(ws)["rows"] if r["overall"] is not None]
+    if not rows:
+        return None
+    best = max(rows, key=lambda r: r["overall"])
+    return {
+        "models": len(rows),
+        "suitable": sum(r["band"] == "suitable" for r in rows),
+        "conditional": sum(r["band"] == "conditional" for r in rows),
+        "best": {k: best[k] for k in ("key", "name_zh", "name_en", "overall", "verdict", "band")},
+    }

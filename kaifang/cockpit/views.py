@@ -56,9 +56,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def cockpit(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpResponse:
     access = access_for(request.user, ws)
+    from kaifang.adaptability.pages import headline as adaptability_headline
     from kaifang.indexing.pages import headline  # the cockpit shows each system's headline figure
+    from kaifang.stress.pages import headline as stress_headline
 
-    data = {**explorer.overview(access.workspace), "index": headline(access.workspace)}
+    data = {
+        **explorer.overview(access.workspace),
+        "index": headline(access.workspace),
+        "stress": stress_headline(access.workspace),
+        "adaptability": adaptability_headline(access.workspace),
+    }
     return twin(
         request,
         "cockpit/overview.html",

@@ -305,3 +305,19 @@ def compare_page(a: StressRun, b: StressRun) -> dict[str, Any]:
             "rows": rows,
         }
     )
+
+
+def headline(workspace: Any) -> dict[str, Any] | None:
+    """The cockpit's stress-test card: of the newest finished run of each scenario, the one costing the most value
+    added (亿元 and share of the year's value added), and how many scenarios have results."""
+    newest: dict[str, StressRun] = {}
+    done = StressRun.objects.filter(workspace=workspace, result__isnull=False).select_related("scenario", "table")
+    for r in done.order_by("-created_at", "-id"):
+        newest.setdefault(r.scenario.key, r)
+    if not newest:
+        return None
+    worst = max(newest.values(), key=lambda r: r.totals.get("va_loss") or 0.0)
+    return {
+        "scenarios": len(newest),
+        "worst": {"run": worst.pk, "scenario": worst.scenario.name_zh, **summary(worst.totals, worst.table.unit)},
+    }
