@@ -211,3 +211,13 @@ def audit(request: HttpRequest, ws: str) -> dict[str, Any]:
     if not access.is_admin:
         raise HttpError(403, "只有管理员可以查看审计日志 (administrators only)")
     return audit_entries(access.workspace)
+
+
+def _mount() -> None:
+    """The systems' routers, under the workspace."""
+    from kaifang.stress.api import router as stress
+
+    api.add_router("/workspaces", stress)  # its paths start with /{ws}/…: ninja reads no parameters in a prefix
+
+
+_mount()

@@ -235,3 +235,30 @@ def test_demo_load_runs_the_library_on_the_regional_table(platform) -> None:  # 
     sectors = runs.result_of(tariff).sectors
     assert sectors.loc[["01", "06", "07", "08"], "ario_production_loss"].sum() > 0
     assert json.dumps(tariff.result)  # stored JSON is plain JSON
+
+
+def test_rest_api_saves_scenarios_queues_runs_and_reads_results(platform, regional) -> None:  # type: ignore[no-untyped-def]
+    base = f"/api/workspaces/{platform.workspace.code}/stress"
+    analyst, leader = Client(), Client()
+    analyst.force_login(platform.users["analyst"])
+    leader.force_login(platform.users["leader"])
+    bad = analyst.post(f"{base}/scenarios", {"text": CAPACITY.replace("loss: 0.3", "loss: 1.5")}, "application/json")
+    assert bad.status_code == 400, bad.content.decode()
+    assert bad.json()["problems"] == [["line 8, shocks[0].loss", bad.json()["problems"][0][1]]]
+    assert "1.5" in bad.json()["problems"][0][1]
+    saved = analyst.post(f"{base}/scenarios", {"text": CAPACITY, "reason": "API"}, "application/json")
+    assert saved.status_code == 201 and saved.json()["key"] == "plant_fire" and saved.json()["version"] == 1
+    scenario_id = saved.json()["id"]
+    body = {"table": regional.pk, "scenario": scenario_id}
+    assert leader.post(f"{base}/runs", body, "application/json").status_code == 403
+    queued = analyst.post(f"{base}/runs", body, "application/json")
+    assert queued.status_code == 202 and queued.json()["state"] == "queued"
+    run_job(Job.objects.get(pk=queued.json()["job"]))
+    result = leader.get(f"{base}/runs/{queued.json()['id']}").json()
+    twin = leader.get(f"/w/{platform.workspace.code}/stress/runs/{queued.json()['id']}.json").json()
+    assert result == twin and result["run"]["state"] == "done"
+    assert result["summary"]["production_loss_yi"] > 0
+    assert "/api/workspaces/{ws}/stress/runs/{pk}" in leader.get("/api/openapi.json").json()["paths"]
+    other = Client()
+    other.force_login(platform.users["dazhou"])
+    assert other.get(f"{base}/runs/{queued.json()['id']}").status_code == 404
