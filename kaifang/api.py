@@ -215,9 +215,11 @@ def audit(request: HttpRequest, ws: str) -> dict[str, Any]:
 
 def _mount() -> None:
     """The systems' routers, under the workspace."""
+    from kaifang.adaptability.api import router as adaptability
     from kaifang.stress.api import router as stress
 
-    api.add_router("/workspaces", stress)  # its paths start with /{ws}/…: ninja reads no parameters in a prefix
+    api.add_router("/workspaces", stress)
+    api.add_router("/workspaces", adaptability)  # its paths start with /{ws}/…: ninja reads no parameters in a prefix
 
 
 _mount()

@@ -211,3 +211,25 @@ def test_cli_load_and_assess(loaded, capsys):
     call_command("adaptability", "assess", "--workspace", "bazhong")
     text = capsys.readouterr().out
     assert "苏州工业园区" in text and "特拉维夫创新社区" in text
+
+
+def test_rest_api_matches_the_twins_and_assesses(loaded, client):
+    platform, _ = loaded
+    base = "/api/workspaces/bazhong/adaptability"
+    client.force_login(platform.users["leader"])
+    assert (
+        client.get(f"{base}/matrix").json()
+        == client.get(reverse("adaptability:matrix-json", kwargs={"ws": "bazhong"})).json()
+    )
+    assert client.get(f"{base}/models/suzhou_sip/report").json() == client.get(report_url("suzhou_sip", "-json")).json()
+    assert len(client.get(base).json()["models"]) == 9
+    assert client.post(f"{base}/models/suzhou_sip/assess").status_code == 403  # a viewer reads only
+    client.force_login(platform.users["analyst"])
+    before = Assessment.objects.filter(model__key="suzhou_sip").count()
+    answer = client.post(f"{base}/models/suzhou_sip/assess")
+    assert answer.status_code == 201 and Assessment.objects.filter(model__key="suzhou_sip").count() == before + 1
+    assert answer.json()["assessment"]["overall"] == pytest.approx(
+        Assessment.objects.filter(model__key="suzhou_sip").latest("id").overall
+    )
+    client.force_login(platform.users["dazhou"])
+    assert client.get(f"{base}/matrix").status_code == 404
