@@ -262,3 +262,28 @@ def test_rest_api_saves_scenarios_queues_runs_and_reads_results(platform, region
     other = Client()
     other.force_login(platform.users["dazhou"])
     assert other.get(f"{base}/runs/{queued.json()['id']}").status_code == 404
+
+
+def test_the_regionalisation_form_is_prefilled_from_the_catalog(platform, national) -> None:  # type: ignore[no-untyped-def]
+    """第一/第三产业 and GDP of one year in the catalog → the form's three values, 第二产业 derived as the rest."""
+    from kaifang.observations import ingest
+    from tests.conftest import access
+
+    analyst = platform.users["analyst"]
+    client = Client()
+    client.force_login(analyst)
+    url = f"/w/{platform.workspace.code}/stress/tables/{national.pk}.json"
+    assert client.get(url).json()["region_defaults"] is None  # nothing in the catalog yet
+    rows = [("GDP", "2020", 766.99), ("PRIMARY_VA", "2020", 161.81), ("TERTIARY_VA", "2020", 390.24),
+            ("GDP", "2021", 800.0), ("PRIMARY_VA", "2021", 170.0)]  # fmt: skip
+    ingest.submit(
+        platform.workspace,
+        [{"indicator": c, "ref_area": "511900", "time_period": p, "obs_value": v} for c, p, v in rows],
+        access=access(analyst, platform.workspace),
+        user=analyst,
+    )
+    got = client.get(url).json()["region_defaults"]
+    # 2021 lacks 第三产业: the latest complete year is 2020 — the report's 161.81 / 214.94 / 390.24 亿元
+    assert (got["year"], got["primary"], got["tertiary"]) == ("2020", 161.81, 390.24)
+    assert got["secondary"] == pytest.approx(214.94)
+    assert 'value="161.81"' in client.get(f"/w/{platform.workspace.code}/stress/tables/{national.pk}/").content.decode()

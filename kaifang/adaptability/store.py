@@ -1,34 +1,29 @@
 """The platform side: load the library into a workspace, read a region's latest values, store assessments.
 
 ``load_library(ws)`` creates the models of ``library.yaml`` that the workspace does not have yet (an existing
-model keeps its analysts' prerequisites; missing reference places are added). ``latest_values`` reads, per
-indicator, the latest year with an annual value in force (current-period basis; derived indicators computed
-from their formula) and records the period, vintage (``submitted_at``), observation ids and sample flag.
-``run_assessment`` scores a model with the pure core and stores the snapshot with the result.
+model keeps its analysts' prerequisites; missing reference places are added). ``latest_values``
+(:func:`kaifang.observations.latest.latest_annual`) reads, per indicator, the latest year with an annual value in
+force (current-period basis; derived indicators computed from their formula) and records the period, vintage
+(``submitted_at``), observation ids and sample flag. ``run_assessment`` scores a model with the pure core and stores
+the snapshot with the result.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from kaifang.accounts.models import Workspace
 from kaifang.adaptability.assess import Condition, Model, assess
 from kaifang.adaptability.library import LIBRARY, read_library
 from kaifang.adaptability.models import Assessment, PolicyModel, Prerequisite, ReferencePlace, ReferenceValue
 from kaifang.catalog.models import Indicator
-from kaifang.observations.derive import derived_panel
-from kaifang.observations.models import Observation
-from kaifang.observations.query import in_force
+from kaifang.observations.latest import latest_annual as latest_values
 from kaifang.regions.models import Region
-
-YEAR = re.compile(r"\d{4}")
 
 
 def load_library(ws: Workspace, text: str | None = None) -> dict[str, int]:
@@ -88,55 +83,6 @@ def load_library(ws: Workspace, text: str | None = None) -> dict[str, int]:
                     )
                     counts["values"] += int(new)
     return counts
-
-
-def latest_values(ws: Workspace, region: str, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Per indicator, the latest annual value in force for the region, with its year and vintage.
-
-    Stored indicators: the row of the latest year (``YYYY`` period, basis 当期) with ``superseded_at`` NULL.
-    Derived indicators (a catalog ``formula``): computed cell by cell from their inputs in force; the vintage is
-    the newest input's ``submitted_at``, the sample flag is set when any input is sample data.
-    """
-    known = {i.code: i for i in Indicator.objects.filter(code__in=list(codes))}
-    stored = [c for c in codes if c in known and not known[c].formula]
-    out: dict[str, dict[str, Any]] = {}
-    rows = (
-        in_force(ws)
-        .filter(indicator__code__in=stored, region__code=region, basis="P")
-        .order_by()
-        .values_list("indicator__code", "period", "value", "submitted_at", "id", "is_sample", "status", "source")
-    )
-    for code, period, value, at, pk, sample, status, source in rows:
-        if not YEAR.fullmatch(period) or (code in out and out[code]["year"] >= period):
-            continue
-        out[code] = {
-            "value": float(value),
-            "year": period,
-            "submitted_at": timezone.localtime(at).isoformat(),
-            "observations": [pk],
-            "is_sample": bool(sample),
-            "status": status,
-            "source": source,
-        }
-    for code in (c for c in codes if c in known and known[c].formula):
-        d = derived_panel(ws, known[code], regions=[region])
-        d = d[d["time_period"].astype(str).str.fullmatch(r"\d{4}")] if not d.empty else d
-        if d.empty:
-            continue
-        last = d.sort_values("time_period").iloc[-1]
-        ids = [int(v["id"]) for v in last["inputs"].values()]
-        inputs = Observation.objects.filter(pk__in=ids)
-        newest = max((o.submitted_at for o in inputs), default=None)
-        out[code] = {
-            "value": float(last["obs_value"]),
-            "year": str(last["time_period"]),
-            "submitted_at": timezone.localtime(newest).isoformat() if newest else None,
-            "observations": sorted(ids),
-            "is_sample": any(o.is_sample for o in inputs),
-            "status": "C",
-            "source": "由公式计算：" + known[code].formula,
-        }
-    return out
 
 
 def core_model(pm: PolicyModel) -> Model:

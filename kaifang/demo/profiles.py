@@ -32,6 +32,7 @@ FACTS: dict[tuple[str, str, str], float] = {
 PROFILES: dict[str, tuple[str, float, float, str | None]] = {
     "GDP": ("flow", 870.51, 0.058, None),
     "TERTIARY_VA": ("share", 0.577, 0.006, "GDP"),
+    "PRIMARY_VA": ("share", 0.165, -0.006, "GDP"),
     "INDUSTRY_VA_ABOVE_SCALE": ("share", 0.18, -0.002, "GDP"),
     "RETAIL_SALES": ("share", 0.48, 0.0, "GDP"),
     "FISCAL_REVENUE": ("share", 0.064, 0.0, "GDP"),
@@ -111,6 +112,7 @@ PROFILES: dict[str, tuple[str, float, float, str | None]] = {
 # Indicators that make sense below the city level (for 巴中's districts and counties).
 COUNTY_LEVEL = {
     "GDP",
+    "PRIMARY_VA",
     "TERTIARY_VA",
     "INDUSTRY_VA_ABOVE_SCALE",
     "RETAIL_SALES",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kaifang.core.jsonsafe import json_safe
 from kaifang.jobs.models import Job
+from kaifang.observations.latest import latest_annual
 from kaifang.stress import store, versions
 from kaifang.stress.models import IOTableRecord, Scenario, StressRun
 from kaifang.stress.runs import result_of
@@ -128,6 +129,32 @@ def home(workspace: Any) -> dict[str, Any]:
     }
 
 
+THREE_INDUSTRIES = ("PRIMARY_VA", "SECONDARY_VA", "TERTIARY_VA")
+
+
+def region_defaults(workspace: Any) -> dict[str, Any] | None:
+    """The home region's three-industry value added (亿元) of the latest year that has all three, from the catalog's
+    observations (第二产业 is derived: GDP − 第一 − 第三), to prefill the regionalisation form; None without data."""
+    region = workspace.home_region
+    if region is None:
+        return None
+    derived = latest_annual(workspace, region.code, ["SECONDARY_VA"])  # exists only where all its inputs do
+    if not derived:
+        return None
+    found = latest_annual(workspace, region.code, THREE_INDUSTRIES, year=derived["SECONDARY_VA"]["year"])
+    if set(found) != set(THREE_INDUSTRIES):
+        return None
+    return {
+        "region": region.code,
+        "year": found["PRIMARY_VA"]["year"],
+        "primary": round(found["PRIMARY_VA"]["value"], 6),
+        "secondary": round(found["SECONDARY_VA"]["value"], 6),
+        "tertiary": round(found["TERTIARY_VA"]["value"], 6),
+        "is_sample": any(v["is_sample"] for v in found.values()),
+        "observations": sorted(i for v in found.values() for i in v["observations"]),
+    }
+
+
 def table_page(record: IOTableRecord) -> dict[str, Any]:
     """A table's sectors with output, value added, imports, multipliers and Rasmussen linkages."""
     loaded = store.load(record)
@@ -163,6 +190,7 @@ def table_page(record: IOTableRecord) -> dict[str, Any]:
                 "mean": float(frame.output_multiplier.mean()),
             },
             "runs": [run_row(r) for r in record.runs.select_related("scenario", "table", "job")[:20]],
+            "region_defaults": region_defaults(record.workspace),
         }
     )
 
