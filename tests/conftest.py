@@ -41,6 +41,15 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+def chart_option(page, element: str):  # type: ignore[no-untyped-def]
+    """The ECharts option of the chart drawn in ``#element``, once the page's script has set its series."""
+    page.wait_for_function(
+        f"() => {{ const c = echarts.getInstanceByDom(document.getElementById('{element}'));"
+        " return c && c.getOption() && c.getOption().series.length > 0; }"
+    )
+    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{element}')).getOption()")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -16,18 +16,10 @@ import pytest
 from kaifang.adaptability.demo_load import load_demo
 from kaifang.adaptability.models import Assessment
 from kaifang.observations import ingest
-from tests.conftest import access
+from tests.conftest import access, chart_option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-
-def option(page, element: str):  # type: ignore[no-untyped-def]
-    page.wait_for_function(
-        f"() => {{ const c = echarts.getInstanceByDom(document.getElementById('{element}'));"
-        " return c && c.getOption() && c.getOption().series.length > 0; }"
-    )
-    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{element}')).getOption()")
 
 
 def test_matrix_edit_and_reassess(platform, live_server, page) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +40,7 @@ def test_matrix_edit_and_reassess(platform, live_server, page) -> None:  # type:
     page.fill("input[name=password]", "pw-analyst")
     page.click("button[type=submit]")
     page.wait_for_url("**/adaptability/matrix/")
-    heat = option(page, "adaptability-heat")
+    heat = chart_option(page, "adaptability-heat")
     models = heat["yAxis"][0]["data"]
     assert len(models) == 9 and models[0] == "苏州工业园区"
     assert heat["xAxis"][0]["data"][:3] == ["政策供给与产业基础", "改革力度与现实条件", "战略定位与区域禀赋"]
@@ -65,7 +57,7 @@ def test_matrix_edit_and_reassess(platform, live_server, page) -> None:  # type:
     page.goto(f"{live_server.url}/w/bazhong/adaptability/models/suzhou_sip/report/")
     page.click("form.act button")
     page.wait_for_url("**/suzhou_sip/report/**")
-    gauges = option(page, "adaptability-gauges")
+    gauges = chart_option(page, "adaptability-gauges")
     assert gauges["series"][0]["data"][0]["value"] == pytest.approx(67.1)
     page.screenshot(path=f"{shots}/kaifang-adaptability-report.png", full_page=True)
     first.refresh_from_db()

@@ -8,18 +8,11 @@ import os
 import pytest
 
 from kaifang.indexing.builds import run_build
+from tests.conftest import chart_option
 from tests.test_indexing_platform import index  # noqa: F401 - the fixture: 3 cities, FDI and clearance time
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-
-def option(page, element: str):  # type: ignore[no-untyped-def]
-    page.wait_for_function(
-        f"() => {{ const c = echarts.getInstanceByDom(document.getElementById('{element}'));"
-        " return c && c.getOption() && c.getOption().series.length > 0; }"
-    )
-    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{element}')).getOption()")
 
 
 def test_ranking_map_and_region_radar(platform, index, live_server, page):  # noqa: F811
@@ -29,7 +22,7 @@ def test_ranking_map_and_region_radar(platform, index, live_server, page):  # no
     page.fill("input[name=password]", "pw-leader")
     page.click("button[type=submit]")
     page.wait_for_url("**/w/bazhong/index/test/")
-    mapped = option(page, "index-map")  # the map is drawn once the Sichuan GeoJSON has loaded and decoded
+    mapped = chart_option(page, "index-map")  # the map is drawn once the Sichuan GeoJSON has loaded and decoded
     scored = {d["name"]: d["value"] for d in mapped["series"][0]["data"] if "value" in d}
     assert scored == {"巴中市": 25, "达州市": 75, "广元市": 50}
     assert len(mapped["series"][0]["data"]) == 21  # ECharts adds the map's other 18 prefectures, unscored
@@ -40,8 +33,8 @@ def test_ranking_map_and_region_radar(platform, index, live_server, page):  # no
     page.screenshot(path=f"{shots}/kaifang-index-ranking.png", full_page=True)
     page.click("table.ranking a:has-text('巴中市')")
     page.wait_for_url("**/units/511900/")
-    radar = option(page, "profile-radar")
+    radar = chart_option(page, "profile-radar")
     assert radar["series"][0]["data"][0]["name"] == "巴中市"
     assert radar["series"][0]["data"][0]["value"] == [0, 100]  # FDI and clearance time, normalised
-    history = option(page, "profile-history")
+    history = chart_option(page, "profile-history")
     assert history["series"][0]["data"] == [25]

@@ -10,6 +10,7 @@ import os
 import pytest
 
 from kaifang.projects import models as m
+from tests.conftest import chart_option
 from tests.test_projects_platform import build_small_ledger
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,19 +19,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 AS_OF = "as_of=2025-06-30"
 
 
-def option(page, element: str):  # type: ignore[no-untyped-def]
-    page.wait_for_function(
-        f"() => {{ const c = echarts.getInstanceByDom(document.getElementById('{element}'));"
-        " return c && c.getOption() && c.getOption().series.length > 0; }"
-    )
-    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{element}')).getOption()")
-
-
 def funnel_and_stalled(page, base: str) -> tuple[list, list, list]:  # type: ignore[no-untyped-def,type-arg]
     page.goto(f"{base}/funnel/?year=2024&{AS_OF}")
-    overall = option(page, "funnel-chart")["series"][0]["data"]
+    overall = chart_option(page, "funnel-chart")["series"][0]["data"]
     page.goto(f"{base}/stalled/?{AS_OF}")
-    bars = option(page, "stalled-bars")["series"][0]["data"]
+    bars = chart_option(page, "stalled-bars")["series"][0]["data"]
     listed = page.locator("section.dept tbody tr").evaluate_all("rows => rows.map(r => r.dataset.project)")
     return overall, bars, listed
 

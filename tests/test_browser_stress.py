@@ -11,17 +11,10 @@ from kaifang.jobs.models import Job
 from kaifang.jobs.runner import claim, run
 from kaifang.stress.demo_load import load_demo
 from kaifang.stress.models import IOTableRecord, StressRun
+from tests.conftest import chart_option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-
-def option(page, element: str):  # type: ignore[no-untyped-def]
-    page.wait_for_function(
-        f"() => {{ const c = echarts.getInstanceByDom(document.getElementById('{element}'));"
-        " return c && c.getOption() && c.getOption().series.length > 0; }"
-    )
-    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{element}')).getOption()")
 
 
 def test_build_run_read_and_compare(platform, live_server, page) -> None:  # type: ignore[no-untyped-def]
@@ -57,9 +50,9 @@ def test_build_run_read_and_compare(platform, live_server, page) -> None:  # typ
     assert Job.objects.get(pk=job.pk).state == "done"
     page.reload()
     ours = StressRun.objects.get(scenario__key="food_plant")
-    bars = option(page, "stress-sector-bars")
+    bars = chart_option(page, "stress-sector-bars")
     assert bars["yAxis"][0]["data"][-1].startswith("06 ")  # the hardest-hit sector is the one shut, drawn on top
-    daily = option(page, "stress-daily")
+    daily = chart_option(page, "stress-daily")
     assert len(daily["xAxis"][0]["data"]) == 180
     assert min(daily["series"][0]["data"]) < 100.0
     loss = page.locator("[data-kpi=production_loss]").inner_text()
@@ -72,7 +65,7 @@ def test_build_run_read_and_compare(platform, live_server, page) -> None:  # typ
     page.check(f"input[name=pick][value='{other.pk}']")
     page.click("#compare-button")
     page.wait_for_url("**/stress/compare/**")
-    compare = option(page, "stress-compare-bars")
+    compare = chart_option(page, "stress-compare-bars")
     assert len(compare["series"]) == 2
     assert page.locator("#stress-compare-totals tbody tr").count() >= 5
     page.screenshot(path=f"{shots}/kaifang-stress-compare.png", full_page=True)

@@ -9,17 +9,10 @@ import pytest
 
 from kaifang.warning.demo_load import load_demo
 from kaifang.warning.models import Alert
+from tests.conftest import chart_option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-
-def option(page, element: str):  # type: ignore[no-untyped-def]
-    page.wait_for_function(
-        f"() => {{ const c = echarts.getInstanceByDom(document.getElementById('{element}'));"
-        " return c && c.getOption() && c.getOption().series.length > 0; }"
-    )
-    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{element}')).getOption()")
 
 
 def test_board_alert_index_and_backtest(platform, live_server, page) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +24,7 @@ def test_board_alert_index_and_backtest(platform, live_server, page) -> None:  #
     page.fill("input[name=password]", "pw-analyst")
     page.click("button[type=submit]")
     page.wait_for_url("**/w/bazhong/warning/")
-    heat = option(page, "warning-heat")
+    heat = chart_option(page, "warning-heat")
     rows = heat["yAxis"][0]["data"]
     assert rows[:3] == ["全市", "食品饮料", "生物医药"] and "银耳（通江银耳）" in rows
     assert len(heat["xAxis"][0]["data"]) == 36 and heat["xAxis"][0]["data"][-1] == "2026-10"
@@ -43,7 +36,7 @@ def test_board_alert_index_and_backtest(platform, live_server, page) -> None:  #
     raised = Alert.objects.filter(workspace=platform.workspace, state="raised", industry__code="food").first()
     assert raised is not None
     page.goto(f"{live_server.url}/w/bazhong/warning/alerts/{raised.pk}/")
-    series = option(page, "warning-alert-series")
+    series = chart_option(page, "warning-alert-series")
     assert len(series["series"][0]["markLine"]["data"]) == 3  # 蓝, 黄, 红 thresholds
     before = page.locator("ol.timeline li").count()
     page.fill("form.act:has(input[value=acknowledge]) input[name=note]", "已电话核实")
@@ -54,14 +47,14 @@ def test_board_alert_index_and_backtest(platform, live_server, page) -> None:  #
     assert Alert.objects.get(pk=raised.pk).state == "acknowledged"
 
     page.goto(f"{live_server.url}/w/bazhong/warning/index/")
-    line = option(page, "warning-index")
+    line = chart_option(page, "warning-index")
     assert len(line["series"][0]["markArea"]["data"]) == 3
-    stack = option(page, "warning-attribution")
+    stack = chart_option(page, "warning-attribution")
     bars = [s for s in stack["series"] if s["type"] == "bar"]
     assert len(bars) == 6 and all(s["stack"] == "c" for s in bars)
     page.screenshot(path=f"{shots}/kaifang-warning-index.png", full_page=True)
 
     page.goto(f"{live_server.url}/w/bazhong/warning/backtest/")
-    roc = option(page, "warning-backtest-roc")
+    roc = chart_option(page, "warning-backtest-roc")
     assert len(roc["series"][2]["data"]) == 3  # the calibrated 蓝, 黄, 红 on the ROC curve
     assert page.locator("table.metric tbody tr").count() == 3
