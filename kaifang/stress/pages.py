@@ -266,7 +266,7 @@ def run_page(run: StressRun) -> dict[str, Any]:
     data.update(
         json_safe(
             {
-                "summary": summary(r.totals, run.table.unit),
+                "summary": {**summary(r.totals, run.table.unit), "horizon_days": len(r.daily)},
                 "totals": r.totals,
                 "method": r.method,
                 "ario_display": {k: compact(v, list(sectors.index)) for k, v in r.method.get("ario", {}).items()},
