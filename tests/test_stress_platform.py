@@ -8,7 +8,9 @@ are b − a of the two stored results.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import numpy as np
 import pytest
@@ -287,3 +289,35 @@ def test_the_regionalisation_form_is_prefilled_from_the_catalog(platform, nation
     assert (got["year"], got["primary"], got["tertiary"]) == ("2020", 161.81, 390.24)
     assert got["secondary"] == pytest.approx(214.94)
     assert 'value="161.81"' in client.get(f"/w/{platform.workspace.code}/stress/tables/{national.pk}/").content.decode()
+
+
+def test_regionalise_from_an_uploaded_sector_output_file(platform, national) -> None:  # type: ignore[no-untyped-def]
+    """A statistics office's sector output (code,output in 万元) replaces the three-industry estimate; a bad file is
+    refused with every problem on its line and no table is made."""
+    nat = store.load(national).table
+    client = Client()
+    client.force_login(platform.users["analyst"])
+    url = f"/w/{platform.workspace.code}/stress/tables/{national.pk}/regionalise/"
+    x_r = nat.x * 0.001
+    x_r[0] *= 3  # an agricultural region
+    good = "code,output\n" + "".join(f"{c},{v:.6f}\n" for c, v in zip(nat.codes, x_r, strict=True))
+    upload = SimpleUploadedFile("巴中部门总产出.csv", good.encode("utf-8-sig"))
+    r = client.post(url, {"method": "flq", "delta": "0.3", "sizes": upload})
+    assert r.status_code == 302
+    record = IOTableRecord.objects.get(kind=TableKind.REGIONAL)
+    table = store.load(record).table
+    np.testing.assert_allclose(table.x, np.round(x_r, 6), rtol=1e-12)
+    assert record.method["basis"].startswith("部门总产出：巴中部门总产出.csv")
+    assert record.method["three_industries_yi"] is None
+    assert (table.A <= nat.A + 1e-15).all()
+
+    lines = good.splitlines()
+    lines[3] = "99,12.5"  # an unknown code (and so sector 03 is missing)
+    lines[5] = "05,-1"
+    lines[7] = "07,abc"
+    bad = SimpleUploadedFile("bad.csv", ("\n".join(lines) + "\n").encode())
+    r = client.post(url, {"method": "flq", "delta": "0.3", "sizes": bad}, follow=True)
+    text = html.unescape(r.content.decode())
+    assert "bad.csv 第 4 行" in text and "'99'" in text, re.findall(r'class="notice[^"]*">([^<]*)<', text)
+    assert "bad.csv 第 6 行" in text and "bad.csv 第 8 行" in text
+    assert IOTableRecord.objects.filter(kind=TableKind.REGIONAL).count() == 1

@@ -4,6 +4,7 @@ national one with the method recorded (:mod:`kaifang.stress.regionalise`)."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import tempfile
@@ -167,30 +168,99 @@ def jobs_from_wages(table: IOTable, average_wage_yuan: float) -> npt.NDArray[np.
     return np.asarray(comp * factor / average_wage_yuan, dtype=float)
 
 
+@dataclass(frozen=True)
+class SectorSizes:
+    """A region's output by sector read from a file, in the national table's sector order and unit."""
+
+    values: npt.NDArray[np.float64]
+    file_name: str
+    sha256: str
+
+
+def read_sector_output(content: bytes, file_name: str, national: IOTableRecord) -> SectorSizes:
+    """A CSV of the region's output by sector — columns ``code,output`` (or 代码/部门代码, 总产出), in the table's unit,
+    one row per sector of the table. Every problem is listed with its line; nothing is used unless all is right."""
+    codes = list(national.meta["codes"])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError([(file_name, "文件不是 UTF-8 编码 (not UTF-8)")]) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise TableError([(file_name, "文件为空 (empty file)")])
+    header = [h.strip() for h in rows[0]]
+    code_col = next((i for i, h in enumerate(header) if h.lower() in {"code", "代码", "部门代码"}), None)
+    value_col = next((i for i, h in enumerate(header) if h.lower() in {"output", "总产出", "value"}), None)
+    if code_col is None or value_col is None:
+        message = "表头应含 code 与 output 两列（或 代码、总产出）(header: code,output)"
+        raise TableError([(f"{file_name} 第 1 行", message)])
+    problems: list[tuple[str, str]] = []
+    values: dict[str, float] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"{file_name} 第 {line} 行"
+        code = row[code_col].strip() if code_col < len(row) else ""
+        raw = row[value_col].strip().replace(",", "") if value_col < len(row) else ""
+        if code not in codes:
+            problems.append((where, f"部门代码 {code!r} 不在表中（{codes[0]}–{codes[-1]}）(unknown sector)"))
+            continue
+        if code in values:
+            problems.append((where, f"部门 {code} 重复 (sector given twice)"))
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append((where, f"总产出 {raw!r} 不是数字 (not a number)"))
+            continue
+        if not np.isfinite(value) or value < 0:
+            problems.append((where, f"总产出 {raw} 应为非负数 (must be ≥ 0)"))
+            continue
+        values[code] = value
+    missing = [c for c in codes if c not in values]
+    if missing and not problems:
+        problems.append((file_name, f"缺少部门 {'、'.join(missing)} (sectors missing)"))
+    if not problems and sum(values.values()) <= 0:
+        problems.append((file_name, "总产出合计为 0 (all sectors are zero)"))
+    if problems:
+        raise TableError(problems)
+    digest = hashlib.sha256(content).hexdigest()
+    return SectorSizes(np.array([values[c] for c in codes], dtype=float), file_name, digest)
+
+
 def regionalise_record(
     parent: IOTableRecord,
     user: Any,
     *,
     region: Any,
-    three_industries: tuple[float, float, float],
+    three_industries: tuple[float, float, float] | None = None,
+    sector_output: SectorSizes | None = None,
     method: str = "flq",
     delta: float = 0.3,
     average_wage_yuan: float | None = None,
     name: str = "",
     is_sample: bool = False,
 ) -> IOTableRecord:
-    """A regional table from a national one and the region's value added by the three industries (亿元)."""
+    """A regional table from a national one and the region's sizes: its output by sector (an uploaded file, the
+    table's unit) or, when that is not available, its value added by the three industries (亿元)."""
     national = load(parent).table
-    factor = 1e4 if national.unit == "万元" else 1.0  # 亿元 → 万元
-    primary, secondary, tertiary = (v * factor for v in three_industries)
-    x_r = output_from_three_industries(national, primary, secondary, tertiary)
+    if sector_output is not None:
+        x_r = sector_output.values
+        basis = f"部门总产出：{sector_output.file_name}（SHA-256 {sector_output.sha256[:12]}…）(uploaded sector output)"
+    elif three_industries is not None:
+        factor = 1e4 if national.unit == "万元" else 1.0  # 亿元 → 万元
+        primary, secondary, tertiary = (v * factor for v in three_industries)
+        x_r = output_from_three_industries(national, primary, secondary, tertiary)
+        basis = "三次产业增加值按全国部门结构分解 (three-industry value added, national shares within each industry)"
+    else:
+        raise ValueError("需要部门总产出文件或三次产业增加值 (give sector output or three-industry value added)")
     table, reg = regional_table(national, x_r, method, delta)  # type: ignore[arg-type]
     jobs = jobs_from_wages(table, average_wage_yuan) if average_wage_yuan else None
     recorded = {
         "method": reg.method,
         "delta": reg.delta,
-        "basis": "三次产业增加值按全国部门结构分解 (three-industry value added, national shares within each industry)",
-        "three_industries_yi": list(three_industries),
+        "basis": basis,
+        "three_industries_yi": list(three_industries) if three_industries is not None else None,
         "average_wage_yuan": average_wage_yuan,
         "log": [[step, params] for step, params in reg.log],
         "lq_min": float(np.min(reg.lq)),

@@ -95,8 +95,10 @@ def table_regionalise(request: HttpRequest, ws: str, pk: int) -> HttpResponse:
     access = access_for(request.user, ws)
     _manager(access, "生成区域化表")
     parent = get_object_or_404(IOTableRecord, workspace=access.workspace, pk=pk)
+    upload = request.FILES.get("sizes")
     try:
-        values = tuple(float(request.POST[k]) for k in ("primary", "secondary", "tertiary"))
+        sizes = store.read_sector_output(upload.read(), upload.name or "sizes.csv", parent) if upload else None
+        values = None if sizes else tuple(float(request.POST[k]) for k in ("primary", "secondary", "tertiary"))
         delta = float(request.POST.get("delta") or 0.3)
         wage = float(request.POST["wage"]) if request.POST.get("wage") else None
         method = request.POST.get("method", "flq")
@@ -106,9 +108,13 @@ def table_regionalise(request: HttpRequest, ws: str, pk: int) -> HttpResponse:
             raise ValueError("δ 应在 [0, 1) 之间 (delta must be in [0, 1))")
         region = Region.objects.filter(code=request.POST.get("region") or "").first() or access.workspace.home_region
         record = store.regionalise_record(
-            parent, request.user, region=region, three_industries=values, method=method, delta=delta,  # type: ignore[arg-type]
-            average_wage_yuan=wage,
+            parent, request.user, region=region, three_industries=values, sector_output=sizes,  # type: ignore[arg-type]
+            method=method, delta=delta, average_wage_yuan=wage,
         )  # fmt: skip
+    except store.TableError as exc:
+        for line in _problems(exc)[:30]:
+            messages.error(request, line)
+        return redirect("stress:table", ws=ws, pk=pk)
     except (KeyError, ValueError) as exc:
         messages.error(request, f"区域化失败 (regionalisation failed): {exc}")
         return redirect("stress:table", ws=ws, pk=pk)
