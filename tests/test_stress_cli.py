@@ -72,9 +72,9 @@ def test_run_writes_json_csv_xlsx(tmp_path: Path) -> None:
         str(tmp_path / "r.xlsx"),
     )
     assert "就业损失" in out
-    book = pd.read_excel(tmp_path / "r.xlsx", sheet_name=None, dtype={"sector": str}, engine="openpyxl")
-    assert set(book) == {"sectors", "daily", "totals"} and len(book["daily"]) == 365
-    assert book["sectors"].set_index("sector").loc["12", "ario_jobs_loss"] > 0
+    book = pd.read_excel(tmp_path / "r.xlsx", sheet_name=None, dtype={"部门代码": str}, engine="openpyxl")
+    assert set(book) == {"分部门结果", "逐日路径", "产出路径", "合计", "方法"} and len(book["逐日路径"]) == 365
+    assert book["分部门结果"].set_index("部门代码").loc["12", "ARIO 就业损失（人·年）"] > 0
 
 
 def test_check_and_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -321,3 +322,20 @@ def test_regionalise_from_an_uploaded_sector_output_file(platform, national) -> 
     assert "bad.csv 第 4 行" in text and "'99'" in text, re.findall(r'class="notice[^"]*">([^<]*)<', text)
     assert "bad.csv 第 6 行" in text and "bad.csv 第 8 行" in text
     assert IOTableRecord.objects.filter(kind=TableKind.REGIONAL).count() == 1
+
+
+def test_a_finished_run_downloads_as_a_workbook(platform, regional) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    analyst = platform.users["analyst"]
+    scenario = versions.save(platform.workspace, analyst, CAPACITY)
+    run = runs.compute(StressRun.objects.create(workspace=platform.workspace, table=regional, scenario=scenario))
+    client = Client()
+    client.force_login(platform.users["evaluator"])  # read-only roles may download
+    r = client.get(f"/w/{platform.workspace.code}/stress/runs/{run.pk}.xlsx")
+    assert r.status_code == 200 and r["Content-Disposition"].endswith(f'stress-{run.pk}-plant_fire-v1.xlsx"')
+    book = pd.read_excel(io.BytesIO(r.content), sheet_name=None, dtype={"部门代码": str}, engine="openpyxl")
+    sectors = book["分部门结果"].set_index("部门代码")
+    stored = runs.result_of(run).sectors
+    np.testing.assert_allclose(sectors["ARIO 产出损失（期内累计）（万元）"], stored["ario_production_loss"], rtol=1e-12)
+    assert len(book["逐日路径"]) == 120 and sectors.loc["06", "部门"] == stored.loc["06", "name_zh"]

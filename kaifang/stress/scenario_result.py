@@ -147,3 +147,58 @@ def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
     out.attrs["totals"] = totals
     out.attrs["keys"] = (a.scenario.key, b.scenario.key)
     return out
+
+
+#: Chinese headers of the workbook's sector sheet (the table unit is added where it applies)
+SECTOR_HEADERS = {
+    "name_zh": "部门",
+    "x0": "基期总产出",
+    "static_dx": "静态Δ总产出（Leontief，年率）",
+    "static_dv": "静态Δ增加值",
+    "static_djobs": "静态Δ就业（人）",
+    "supply_dx": "静态Δ总产出（Ghosh，年率）",
+    "supply_dv": "静态Δ增加值（Ghosh）",
+    "ario_production_loss": "ARIO 产出损失（期内累计）",
+    "ario_va_loss": "ARIO 增加值损失（期内累计）",
+    "ario_jobs_loss": "ARIO 就业损失（人·年）",
+    "min_production_ratio": "最低产出/基线",
+    "days_below_99": "低于基线99%的天数",
+    "recovery_day": "恢复日",
+}
+DAILY_HEADERS = {
+    "total_production": "总产出（日）",
+    "total_va": "增加值（日）",
+    "final_demand_unmet": "未满足最终需求（日）",
+    "intermediate_unmet": "未满足中间需求（日）",
+    "imports_unmet": "未到货进口投入（日）",
+}
+
+
+def to_workbook(result: ScenarioResult) -> bytes:
+    """The result as an .xlsx for analysts: 分部门结果 (by sector, Chinese headers, money in the table's unit), 逐日路径
+    (economy-wide daily flows), 产出路径 (production ÷ baseline by sector and day), 合计 and 方法 (the method as
+    key/value rows)."""
+    import io
+    import json
+
+    unit = str(result.totals.get("unit", ""))
+    money = {"x0", "static_dx", "static_dv", "supply_dx", "supply_dv", "ario_production_loss", "ario_va_loss"}
+    sectors = result.sectors.rename(
+        columns={c: f"{h}（{unit}）" if c in money and unit else h for c, h in SECTOR_HEADERS.items()}
+    )
+    sectors.index.name = "部门代码"
+    daily = result.daily.rename(columns={c: f"{h}（{unit}）" if unit else h for c, h in DAILY_HEADERS.items()})
+    daily.index.name = "天"
+    totals = pd.DataFrame({"值": pd.Series(result.totals, dtype=object)}).rename_axis("合计项")
+    method = pd.DataFrame(
+        {"内容": [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in result.method.values()]},
+        index=pd.Index(list(result.method), name="方法"),
+    )
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        sectors.to_excel(xl, sheet_name="分部门结果")
+        daily.to_excel(xl, sheet_name="逐日路径")
+        result.paths.astype(float).to_excel(xl, sheet_name="产出路径")
+        totals.to_excel(xl, sheet_name="合计")
+        method.to_excel(xl, sheet_name="方法")
+    return buf.getvalue()

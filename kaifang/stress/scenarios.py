@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaifang.stress.scenario_result import ScenarioResult, compare, recovery_day
+from kaifang.stress.scenario_result import ScenarioResult, compare, recovery_day, to_workbook
 from kaifang.stress.scenario_run import check_against, profile, run_scenario, translate
 from kaifang.stress.scenario_schema import (
     KIND_NAMES,
@@ -51,6 +51,7 @@ __all__ = [
     "recovery_day",
     "run_scenario",
     "scenario_dict",
+    "to_workbook",
     "translate",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("runs/start/", views.run_start, name="run-start"),
     path("runs/<int:pk>/", views.run, name="run"),
     path("runs/<int:pk>.json", views.run, {"fmt": "json"}, name="run-json"),
+    path("runs/<int:pk>.xlsx", views.run_xlsx, name="run-xlsx"),
     path("compare/", views.compare, name="compare"),
     path("compare.json", views.compare, {"fmt": "json"}, name="compare-json"),
 ]

@@ -21,7 +21,7 @@ from kaifang.regions.models import Region
 from kaifang.stress import builder, pages, runs, store, versions
 from kaifang.stress.models import IOTableRecord, Scenario, StressRun
 from kaifang.stress.regionalise import METHODS
-from kaifang.stress.scenarios import ScenarioError
+from kaifang.stress.scenarios import ScenarioError, to_workbook
 
 MANAGERS = {Role.ADMIN, Role.ANALYST}
 
@@ -205,6 +205,22 @@ def run(request: HttpRequest, ws: str, pk: int, fmt: str | None = None) -> HttpR
     job = job_dict(found.job) if found.job else None
     others_rows = [pages.run_row(o) for o in others]
     return _render(request, access, "stress/run.html", pages.run_page(found), fmt, others=others_rows, job=job)
+
+
+@login_required
+def run_xlsx(request: HttpRequest, ws: str, pk: int) -> HttpResponse:
+    """A finished run as an Excel workbook (the same as ``kaifang stress run --out FILE.xlsx``)."""
+    access = access_for(request.user, ws)
+    found = get_object_or_404(StressRun.objects.select_related("scenario"), workspace=access.workspace, pk=pk)
+    if not found.done:
+        raise Http404("运行尚未完成 (run not finished)")
+    response = HttpResponse(
+        to_workbook(runs.result_of(found)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"stress-{found.pk}-{found.scenario.key}-v{found.scenario.version}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

@@ -27,6 +27,7 @@ from kaifang.stress.scenarios import (
     library,
     read_scenario,
     run_scenario,
+    to_workbook,
 )
 from kaifang.stress.tables import IOTable
 
@@ -167,11 +168,7 @@ def _write(result: Any, out: Path) -> None:
     elif suffix == ".csv":
         result.sectors.to_csv(out, encoding="utf-8-sig")
     else:
-        totals = pd.DataFrame({"value": pd.Series(result.totals, dtype=object)}).rename_axis("total")
-        with pd.ExcelWriter(out) as xl:
-            result.sectors.to_excel(xl, sheet_name="sectors")
-            result.daily.to_excel(xl, sheet_name="daily")
-            totals.to_excel(xl, sheet_name="totals")
+        out.write_bytes(to_workbook(result))
 
 
 def _summary(result: Any, out: Path) -> str:
