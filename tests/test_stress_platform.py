@@ -237,7 +237,7 @@ def test_demo_load_runs_the_library_on_the_regional_table(platform) -> None:  # 
     tariff = StressRun.objects.get(scenario__key="tariff_us")
     sectors = runs.result_of(tariff).sectors
     assert sectors.loc[["01", "06", "07", "08"], "ario_production_loss"].sum() > 0
-    assert json.dumps(tariff.result)  # stored JSON is plain JSON
+    assert json.dumps(tariff.result, allow_nan=False)  # stored JSON is plain JSON (no NaN or ∞, which jsonb refuses)
 
 
 def test_rest_api_saves_scenarios_queues_runs_and_reads_results(platform, regional) -> None:  # type: ignore[no-untyped-def]

@@ -102,4 +102,5 @@ class StressRun(models.Model):
 
     @property
     def done(self) -> bool:
-        return self.result is not None
+        # runs.compute sets result and finished_at together; this keeps lists free to defer the result blob
+        return self.finished_at is not None

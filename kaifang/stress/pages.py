@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kaifang.core.jsonsafe import json_safe
+from kaifang.core.units import conversion_factor
 from kaifang.jobs.models import Job
 from kaifang.observations.latest import latest_annual
 from kaifang.stress import store, versions
@@ -20,11 +21,14 @@ from kaifang.stress.runs import result_of
 from kaifang.stress.scenarios import KIND_NAMES, ScenarioError, compare
 
 TOP = 15  # sectors in a bar chart
+#: what a list of runs or tables does not read: stored results and matrices (large), the uploaded original
+RUN_BLOBS = ("result", "table__arrays", "table__original")
+TABLE_BLOBS = ("arrays", "original")
 
 
 def to_yi(unit: str) -> float:
-    """The factor from a table unit to 亿元."""
-    return {"万元": 1e-4, "亿元": 1.0, "元": 1e-8}.get(unit, 1.0)
+    """The factor from a table unit (万元 …) to 亿元."""
+    return conversion_factor(unit, "亿元")
 
 
 def table_row(t: IOTableRecord) -> dict[str, Any]:
@@ -100,6 +104,7 @@ def _state(r: StressRun) -> str:
 
 def run_row(r: StressRun) -> dict[str, Any]:
     job: Job | None = r.job
+    state = _state(r)
     return {
         "id": r.pk,
         "scenario": r.scenario.name_zh,
@@ -107,8 +112,8 @@ def run_row(r: StressRun) -> dict[str, Any]:
         "scenario_version": r.scenario.version,
         "table": r.table.name,
         "table_id": r.table_id,
-        "state_zh": STATE_ZH.get(_state(r), _state(r)),
-        "state": _state(r),
+        "state_zh": STATE_ZH.get(state, state),
+        "state": state,
         "progress": 1.0 if r.done else (job.progress if job else 0.0),
         "job": job.pk if job else None,
         "totals": r.totals,
@@ -120,8 +125,9 @@ def run_row(r: StressRun) -> dict[str, Any]:
 
 
 def home(workspace: Any) -> dict[str, Any]:
-    tables = IOTableRecord.objects.filter(workspace=workspace).select_related("region")
-    runs = StressRun.objects.filter(workspace=workspace).select_related("scenario", "table", "job")[:30]
+    tables = IOTableRecord.objects.filter(workspace=workspace).select_related("region").defer(*TABLE_BLOBS)
+    runs = StressRun.objects.filter(workspace=workspace).select_related("scenario", "table", "job")
+    runs = runs.defer(*RUN_BLOBS)[:30]
     return {
         "tables": [table_row(t) for t in tables],
         "scenarios": [scenario_row(s) for s in versions.current(workspace)],
@@ -189,7 +195,7 @@ def table_page(record: IOTableRecord) -> dict[str, Any]:
                 "max": float(frame.output_multiplier.max()),
                 "mean": float(frame.output_multiplier.mean()),
             },
-            "runs": [run_row(r) for r in record.runs.select_related("scenario", "table", "job")[:20]],
+            "runs": [run_row(r) for r in record.runs.select_related("scenario", "table", "job").defer(*RUN_BLOBS)[:20]],
             "region_defaults": region_defaults(record.workspace),
         }
     )
@@ -215,8 +221,8 @@ def scenario_page(record: Scenario) -> dict[str, Any]:
         **detail,
         "text": record.text,
         "history": [scenario_row(s) for s in history],
-        "runs": [run_row(r) for r in runs.select_related("scenario", "table", "job")[:20]],
-        "tables": [table_row(t) for t in IOTableRecord.objects.filter(workspace=record.workspace)],
+        "runs": [run_row(r) for r in runs.select_related("scenario", "table", "job").defer(*RUN_BLOBS)[:20]],
+        "tables": [table_row(t) for t in IOTableRecord.objects.filter(workspace=record.workspace).defer(*TABLE_BLOBS)],
     }
 
 
@@ -305,6 +311,7 @@ def compare_page(a: StressRun, b: StressRun) -> dict[str, Any]:
         diff = vb - va if isinstance(va, int | float) and isinstance(vb, int | float) else None
         rows_summary.append({"key": key, "label": label, "a": va, "b": vb, "diff": diff})
     rows: list[dict[str, Any]] = []
+    names_en = _names_en(a.table)
     if list(ra.sectors.index) == list(rb.sectors.index):
         table = compare(ra, rb).drop(index="total")
         for code, row in table.iterrows():
@@ -312,7 +319,7 @@ def compare_page(a: StressRun, b: StressRun) -> dict[str, Any]:
                 {
                     "code": str(code),
                     "name_zh": row["name_zh"],
-                    "name_en": _names_en(a.table).get(str(code), str(code)),
+                    "name_en": names_en.get(str(code), str(code)),
                     "a_loss": row["ario_production_loss_a"] * k,
                     "b_loss": row["ario_production_loss_b"] * k,
                     "diff_loss": row["ario_production_loss_diff"] * k,
@@ -340,6 +347,7 @@ def headline(workspace: Any) -> dict[str, Any] | None:
     added (亿元 and share of the year's value added), and how many scenarios have results."""
     newest: dict[str, StressRun] = {}
     done = StressRun.objects.filter(workspace=workspace, result__isnull=False).select_related("scenario", "table")
+    done = done.defer(*RUN_BLOBS)
     for r in done.order_by("-created_at", "-id"):
         newest.setdefault(r.scenario.key, r)
     if not newest:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kaifang.core.units import conversion_factor
 from kaifang.stress.models import IOTableRecord, TableKind
 from kaifang.stress.nbs import read_nbs
 from kaifang.stress.regionalise import regional_table
@@ -164,8 +165,7 @@ def jobs_from_wages(table: IOTable, average_wage_yuan: float) -> npt.NDArray[np.
     if "VA001" not in table.va_codes:
         raise ValueError("表中没有劳动者报酬行 VA001 (no compensation-of-employees row)")
     comp = table.VA[table.va_codes.index("VA001")]
-    factor = 1e4 if table.unit == "万元" else 1e8 if table.unit == "亿元" else 1.0
-    return np.asarray(comp * factor / average_wage_yuan, dtype=float)
+    return np.asarray(comp * conversion_factor(table.unit, "元") / average_wage_yuan, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def regionalise_record(
         x_r = sector_output.values
         basis = f"部门总产出：{sector_output.file_name}（SHA-256 {sector_output.sha256[:12]}…）(uploaded sector output)"
     elif three_industries is not None:
-        factor = 1e4 if national.unit == "万元" else 1.0  # 亿元 → 万元
+        factor = conversion_factor("亿元", national.unit)
         primary, secondary, tertiary = (v * factor for v in three_industries)
         x_r = output_from_three_industries(national, primary, secondary, tertiary)
         basis = "三次产业增加值按全国部门结构分解 (three-industry value added, national shares within each industry)"

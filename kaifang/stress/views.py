@@ -201,7 +201,7 @@ def run(request: HttpRequest, ws: str, pk: int, fmt: str | None = None) -> HttpR
         StressRun.objects.select_related("scenario", "table", "job"), workspace=access.workspace, pk=pk
     )
     others = StressRun.objects.filter(workspace=access.workspace, result__isnull=False).exclude(pk=pk)
-    others = others.select_related("scenario", "table", "job")[:30]
+    others = others.select_related("scenario", "table", "job").defer(*pages.RUN_BLOBS)[:30]
     job = job_dict(found.job) if found.job else None
     others_rows = [pages.run_row(o) for o in others]
     return _render(request, access, "stress/run.html", pages.run_page(found), fmt, others=others_rows, job=job)
