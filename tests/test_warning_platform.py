@@ -23,6 +23,7 @@ from kaifang.warning.alerts import evaluate
 from kaifang.warning.lifecycle import IllegalTransition, replay
 from kaifang.warning.models import (
     Alert,
+    AlertEvent,
     Delivery,
     EvaluationRun,
     IndexSpec,
@@ -237,6 +238,11 @@ def test_silence_and_inhibition_hold_back_notifications_not_records(platform, se
         acc, platform.users["analyst"], reason="春节停产，已知", ends_at=at(10), industry=food, now=at(4)
     )
     assert alert_of(rule).silenced_by_id == s.pk and kinds(alert_of(rule))[-1] == "silenced"
+    from kaifang.warning.pages_alerts import silences_page
+
+    # the page counts what the silence holds: both open 食品饮料 alerts (the yellow one and the red industry-level one)
+    assert [r["alerts"] for r in silences_page(ws, now=at(4))["silences"]] == [2]
+    assert set(Alert.objects.filter(silenced_by=s).values_list("rule", flat=True)) == {rule.pk, head.pk}
     put(platform, "SURVEY_DELIVERY_TIMES", {"2026-01": 59.0}, at(5))
     before = Notification.objects.count()
     evaluate(ws, now=at(6))
@@ -340,9 +346,14 @@ def test_a_failing_evaluation_is_stored_not_lost(platform, setup, monkeypatch) -
     def boom(*args: object, **kw: object) -> None:
         raise RuntimeError("模拟故障")
 
-    monkeypatch.setattr("kaifang.warning.alerts.readings", boom)
-    run = evaluate(setup["ws"], now=at(1))
+    # data that fire a red alert; the failure comes after apply() has written it, so only the rollback removes it
+    put(platform, "SURVEY_DELIVERY_TIMES", {"2025-11": 59.0, "2025-12": 59.0}, at(0))
+    with monkeypatch.context() as m:
+        m.setattr("kaifang.warning.alerts.refresh_marks", boom)
+        run = evaluate(setup["ws"], now=at(1))
     assert run.pk and "模拟故障" in run.error and not Alert.objects.exists()
+    assert not AlertEvent.objects.exists()
+    assert evaluate(setup["ws"], now=at(1)).error == "" and Alert.objects.exists()  # the same data, no failure
 
 
 def _components(platform) -> IndexSpec:  # type: ignore[no-untyped-def]

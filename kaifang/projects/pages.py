@@ -7,7 +7,6 @@ fractions (0.4667) rounded to 4 decimals, ``None`` when nothing is eligible; mon
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -22,7 +21,7 @@ from kaifang.projects.records import Ledger, Stage
 from kaifang.projects.regions import is_foreign, province_of
 from kaifang.projects.stalled import by_department, stalled
 from kaifang.projects.store import department_names, region_name
-from kaifang.projects.summary import summary
+from kaifang.projects.summary import share, summary
 from kaifang.projects.timing import stage_durations
 
 STAGES = [s.label_zh for s in Stage]
@@ -31,10 +30,6 @@ GROUP_NAMES = {
     "year": "签约年份", "region": "合作方/投资方所在地", "province": "所在省份", "sector": "行业",
     "department": "责任单位", "status": "项目状态", "kind": "协议类型", "cross_border": "是否跨境",
 }  # fmt: skip
-
-
-def share(x: Any) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
 
 
 def yi(x: Decimal | float) -> float:

@@ -37,7 +37,8 @@ def _yi(amount: Decimal) -> float:
     return float(round(amount, 4))
 
 
-def _share(x: float | None) -> float | None:
+def share(x: float | None) -> float | None:
+    """A share rounded to 4 places; None for missing (None or NaN)."""
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
 
 
@@ -50,7 +51,7 @@ def _funnel_dict(units: pd.DataFrame, as_of: date, year: int) -> dict[str, Any]:
         name = "overall" if k is None else f"within_{k}_months"
         out[name] = {
             "eligible": int(rows["eligible"].iloc[0]) if len(rows) else 0,
-            "shares": {str(r.stage): _share(r.share) for r in rows.itertuples()},
+            "shares": {str(r.stage): share(r.share) for r in rows.itertuples()},
         }
     return out
 
@@ -103,7 +104,7 @@ def summary(
             "eligible": rate.eligible,
             "implemented": len(rate.closed_implemented),
             "pending": len(rate.pending),
-            "rate": _share(rate.rate),
-            "to_date": _share(rate.to_date),
+            "rate": share(rate.rate),
+            "to_date": share(rate.to_date),
         },
     }

@@ -195,7 +195,3 @@ def evaluate(
     run.seconds = time.monotonic() - started
     run.save()
     return run
-
-
-def open_alert_for(rule: WatchRule) -> Alert | None:
-    return Alert.objects.filter(rule=rule, state__in=[s.value for s in OPEN]).first()
