@@ -38,8 +38,13 @@ class Access:
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def can_manage(self) -> bool:
+        """Administrators and analysts: they write anything of the workspace (rules, scenarios, reviews …)."""
+        return self.role in {Role.ADMIN, Role.ANALYST}
+
     def can_write_indicator(self, indicator: Indicator) -> bool:
-        if self.role in {Role.ADMIN, Role.ANALYST}:
+        if self.can_manage:
             return True
         return self.role == Role.OFFICER and indicator.department_id == self.department_id
 

@@ -13,7 +13,6 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from kaifang.accounts.access import access_for
-from kaifang.accounts.models import Role
 from kaifang.adaptability import pages
 from kaifang.adaptability.models import Assessment, PolicyModel
 from kaifang.adaptability.store import latest_assessment, run_assessment
@@ -52,7 +51,7 @@ def report(request: HttpRequest, ws: str, key: str, assessment: int | None = Non
 @router.post("/{ws}/adaptability/models/{key}/assess", response={201: dict[str, Any]}, summary="以最新数据评估")
 def assess(request: HttpRequest, ws: str, key: str) -> Status[dict[str, Any]]:
     access = access_for(request.user, ws)
-    if access.role not in {Role.ADMIN, Role.ANALYST}:
+    if not access.can_manage:
         raise HttpError(403, "只有管理员和分析员可以评估 (administrators and analysts only)")
     pm = get_object_or_404(PolicyModel, workspace=access.workspace, key=key)
     try:

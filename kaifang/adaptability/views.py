@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaifang.accounts.access import Access, access_for
-from kaifang.accounts.models import Role
 from kaifang.adaptability import pages
 from kaifang.adaptability.assess import MATCHES, OPS
 from kaifang.adaptability.models import Assessment, PolicyModel, Prerequisite
@@ -26,16 +25,14 @@ from kaifang.adaptability.store import latest_assessment, run_assessment
 from kaifang.catalog.models import Indicator
 from kaifang.cockpit.views import twin
 
-MANAGERS = {Role.ADMIN, Role.ANALYST}
-
 
 def _manager(access: Access) -> None:
-    if access.role not in MANAGERS:
+    if not access.can_manage:
         raise PermissionDenied("只有管理员和分析员可以修改模式库或发起评估 (administrators and analysts only)")
 
 
 def _render(request: HttpRequest, access: Access, template: str, data: dict, fmt: str | None, **extra) -> HttpResponse:  # type: ignore[no-untyped-def, type-arg]
-    manager = access.role in MANAGERS
+    manager = access.can_manage
     return twin(request, template, data, fmt, workspace=access.workspace, access=access, manager=manager, **extra)
 
 
@@ -53,7 +50,7 @@ def library(request: HttpRequest, ws: str, fmt: str | None = None) -> HttpRespon
 def model(request: HttpRequest, ws: str, key: str, fmt: str | None = None) -> HttpResponse:
     access = access_for(request.user, ws)
     pm = _model(access, key)
-    indicators = Indicator.objects.order_by("position") if access.role in MANAGERS else []
+    indicators = Indicator.objects.order_by("position") if access.can_manage else []
     data = pages.model_detail(access.workspace, pm)
     return _render(request, access, "adaptability/model.html", data, fmt, indicators=indicators)
 

@@ -103,7 +103,7 @@ def submission(request: HttpRequest, ws: str, pk: int, fmt: str | None = None) -
     for r in data["staged"]:
         r["region_name"] = names.get(r["ref_area"], "")
     grids = [] if fmt == "json" else sheet_grids(stored_file(sub.sha256), sub.filename, sub.errors, sub.warnings)
-    can_review = access.role in {Role.ADMIN, Role.ANALYST} and sub.uploaded_by_id != request.user.pk
+    can_review = access.can_manage and sub.uploaded_by_id != request.user.pk
     return twin(request, "collection/submission.html", data, fmt, workspace=access.workspace, access=access,
                 can_review=can_review, grids=grids)  # fmt: skip
 

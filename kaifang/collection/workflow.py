@@ -217,7 +217,7 @@ def review(
 ) -> Submission:
     """A reviewer (管理员/分析员, not the uploader) approves — rows become vintages — or rejects."""
     sub = Submission.objects.select_for_update().get(pk=sub.pk)
-    if access.role not in {Role.ADMIN, Role.ANALYST}:
+    if not access.can_manage:
         raise WorkflowError("只有管理员或分析员可以审核 (reviewers are administrators or analysts)")
     if sub.state != State.SUBMITTED:
         raise WorkflowError(f"报送 #{sub.pk} 当前状态为「{sub.get_state_display()}」，不能审核")

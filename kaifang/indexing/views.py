@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kaifang.accounts.access import access_for
-from kaifang.accounts.models import Role
 from kaifang.cockpit.views import twin
 from kaifang.indexing import pages
 from kaifang.indexing.models import IndexBuild, IndexDefinition, IndexUncertainty
@@ -96,7 +95,7 @@ def method(request: HttpRequest, ws: str, code: str, fmt: str | None = None) -> 
 @require_POST
 def start_build(request: HttpRequest, ws: str, code: str) -> HttpResponse:
     access = access_for(request.user, ws)
-    if access.role not in {Role.ADMIN, Role.ANALYST}:
+    if not access.can_manage:
         raise PermissionDenied("只有管理员和分析员可以构建指数 (only administrators and analysts build the index)")
     definition = _definition(access, code)
     job = enqueue(
@@ -137,7 +136,7 @@ def uncertainty(request: HttpRequest, ws: str, code: str, fmt: str | None = None
 @require_POST
 def start_uncertainty(request: HttpRequest, ws: str, code: str) -> HttpResponse:
     access = access_for(request.user, ws)
-    if access.role not in {Role.ADMIN, Role.ANALYST}:
+    if not access.can_manage:
         raise PermissionDenied("只有管理员和分析员可以运行不确定性分析 (only administrators and analysts)")
     definition = _definition(access, code)
     built = pages.latest_build(definition)

@@ -49,7 +49,7 @@ def _as_of(request: HttpRequest, access: Access, ledger: Ledger) -> dt.date:
 
 
 def _render(request: HttpRequest, template: str, data: dict[str, Any], fmt: str | None, access: Access, **extra: Any):  # type: ignore[no-untyped-def]
-    can_add = access.role in {"admin", "analyst"} or officer_department(access) is not None
+    can_add = access.can_manage or officer_department(access) is not None
     return twin(request, template, data, fmt, workspace=access.workspace, access=access, can_add=can_add, **extra)
 
 

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kaifang.accounts.access import Access, access_for
-from kaifang.accounts.models import Role
 from kaifang.projects import models as m
 from kaifang.projects import writes
 from kaifang.projects.forms import (
@@ -136,7 +135,7 @@ def _departments(access: Access) -> list[tuple[str, str]]:
 
 def _writer(request: HttpRequest, ws: str) -> Access:
     access = access_for(request.user, ws)
-    if access.role not in {Role.ADMIN, Role.ANALYST} and writes.officer_department(access) is None:
+    if not access.can_manage and writes.officer_department(access) is None:
         raise PermissionDenied("只读角色不能新增 (read-only role)")
     return access
 

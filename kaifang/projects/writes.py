@@ -71,7 +71,7 @@ def officer_department(access: Access) -> str | None:
 
 def may_edit(access: Access, department: str) -> bool:
     """Administrators and analysts write everything; an officer the records of its own department."""
-    if access.role in {Role.ADMIN, Role.ANALYST}:
+    if access.can_manage:
         return True
     return access.role == Role.OFFICER and officer_department(access) == department
 

@@ -14,7 +14,6 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kaifang.accounts.access import Access, access_for
-from kaifang.accounts.models import Role
 from kaifang.stress import pages, runs, versions
 from kaifang.stress.models import IOTableRecord, Scenario, StressRun
 from kaifang.stress.scenarios import ScenarioError
@@ -38,7 +37,7 @@ class ProblemsOut(Schema):
 
 
 def _writer(access: Access) -> None:
-    if access.role not in {Role.ADMIN, Role.ANALYST}:
+    if not access.can_manage:
         raise HttpError(403, "只有管理员和分析员可以写入压力测试 (administrators and analysts only)")
 
 

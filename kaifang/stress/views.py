@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from kaifang.accounts.access import Access, access_for
-from kaifang.accounts.models import Role
 from kaifang.cockpit.views import twin
 from kaifang.jobs.views import job_dict
 from kaifang.regions.models import Region
@@ -23,11 +22,9 @@ from kaifang.stress.models import IOTableRecord, Scenario, StressRun
 from kaifang.stress.regionalise import METHODS
 from kaifang.stress.scenarios import ScenarioError, to_workbook
 
-MANAGERS = {Role.ADMIN, Role.ANALYST}
-
 
 def _manager(access: Access, what: str) -> None:
-    if access.role not in MANAGERS:
+    if not access.can_manage:
         raise PermissionDenied(f"只有管理员和分析员可以{what} (administrators and analysts only)")
 
 
@@ -41,7 +38,7 @@ def _render(
         fmt,
         workspace=access.workspace,
         access=access,
-        manager=access.role in MANAGERS,
+        manager=access.can_manage,
         **extra,
     )
 

@@ -23,14 +23,13 @@ from kaifang.warning.models import Alert, AlertEvent, AlertTask, ResponsePlan, S
 from kaifang.warning.notify import notify_events
 from kaifang.warning.roadmap_link import to_roadmap
 
-MANAGERS = {Role.ADMIN, Role.ANALYST}
 OFFICER_ACTIONS = {"activate_plan", "resolve"}
 
 
 def can_act(access: Access, alert: Alert, action: str) -> bool:
     if access.workspace.pk != alert.workspace_id:
         return False
-    if access.role in MANAGERS:
+    if access.can_manage:
         return True
     return (
         access.role == Role.OFFICER
@@ -123,7 +122,7 @@ def create_silence(
     now: dt.datetime | None = None,
 ) -> Silence:
     """A silence with expiry, reason and author; the matching open alerts are marked at once."""
-    if access.role not in MANAGERS:
+    if not access.can_manage:
         raise PermissionDenied("只有管理员和分析员可以设置静默 (only administrators and analysts)")
     at = now or timezone.now()
     start = starts_at or at
@@ -148,7 +147,7 @@ def create_silence(
 
 
 def expire_silence(silence: Silence, access: Access, user: Any, *, now: dt.datetime | None = None) -> Silence:
-    if access.role not in MANAGERS or silence.workspace_id != access.workspace.pk:
+    if not access.can_manage or silence.workspace_id != access.workspace.pk:
         raise PermissionDenied("只有管理员和分析员可以结束静默 (only administrators and analysts)")
     at = now or timezone.now()
     with transaction.atomic():
@@ -162,7 +161,7 @@ def expire_silence(silence: Silence, access: Access, user: Any, *, now: dt.datet
 
 def complete_task(task: AlertTask, access: Access, *, now: dt.datetime | None = None) -> AlertTask:
     alert = task.alert
-    allowed = access.role in MANAGERS or (access.role == Role.OFFICER and task.department_id == access.department_id)
+    allowed = access.can_manage or (access.role == Role.OFFICER and task.department_id == access.department_id)
     if not allowed or alert.workspace_id != access.workspace.pk:
         raise PermissionDenied("只有任务的责任部门、管理员和分析员可以标记完成 (not allowed)")
     if task.done_at is None:

@@ -9,13 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from kaifang.accounts.access import access_for
-from kaifang.accounts.models import Role
 from kaifang.catalog.models import Indicator
 from kaifang.cockpit.views import twin
 from kaifang.warning import pages, pages_alerts
 from kaifang.warning.models import Alert, KeyIndustry, WatchRule
-
-MANAGERS = {Role.ADMIN, Role.ANALYST}
 
 
 def _int(request: HttpRequest, name: str) -> int | None:
@@ -28,7 +25,7 @@ def _int(request: HttpRequest, name: str) -> int | None:
 
 
 def _render(request: HttpRequest, access, template: str, data: dict, fmt: str | None, **extra) -> HttpResponse:  # type: ignore[no-untyped-def, type-arg]
-    manager = access.role in MANAGERS
+    manager = access.can_manage
     return twin(request, template, data, fmt, workspace=access.workspace, access=access, manager=manager, **extra)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.accounts.access import Access, access_for
-from kaifang.accounts.models import Department, Role
+from kaifang.accounts.models import Department
 from kaifang.catalog.models import Indicator
 from kaifang.jobs.runner import enqueue
 from kaifang.warning import actions
@@ -35,11 +35,9 @@ from kaifang.warning.models import (
     WatchRule,
 )
 
-MANAGERS = {Role.ADMIN, Role.ANALYST}
-
 
 def _manager(access: Access, what: str) -> None:
-    if access.role not in MANAGERS:
+    if not access.can_manage:
         raise PermissionDenied(f"只有管理员和分析员可以{what} (administrators and analysts only)")
 
 

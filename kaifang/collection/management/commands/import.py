@@ -16,7 +16,6 @@ from django.http import Http404
 from tqdm import tqdm
 
 from kaifang.accounts.access import access_for
-from kaifang.accounts.models import Role
 from kaifang.audit.context import acting_as
 from kaifang.collection.models import MappingTemplate
 from kaifang.collection.workflow import partitions_of, read_rows, warnings_for
@@ -45,7 +44,7 @@ class Command(BaseCommand):
             access = access_for(user, opts["workspace"])
         except Http404:
             raise CommandError(f"用户 {opts['user']} 无权访问工作区 {opts['workspace']}") from None
-        if access.role not in {Role.ADMIN, Role.ANALYST}:
+        if not access.can_manage:
             raise CommandError(
                 "命令行导入不经审核，只供管理员和分析员使用；部门数据请在网页上报送 (admins and analysts only)"
             )
